@@ -1,0 +1,25 @@
+package io.controlcenter;
+
+import org.apache.camel.main.Main;
+
+/** Starts Control Center: camel-main with application.properties and the YAML routes in routes/. */
+public final class Application {
+
+    /** Built-in settings first; an application.properties in the working directory overrides them. */
+    public static final String SETTINGS = "classpath:application.properties;optional=true,"
+            + "file:application.properties;optional=true";
+
+    private Application() {
+    }
+
+    public static void main(String... args) throws Exception {
+        createMain().run(args);
+    }
+
+    /** The camel-main of Control Center, also used by the tests to boot the real application. */
+    public static Main createMain() {
+        Main main = new Main(Application.class);
+        main.setPropertyPlaceholderLocations(SETTINGS);
+        return main;
+    }
+}

@@ -1,0 +1,142 @@
+package io.controlcenter.gateway;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Settings of one gateway connection, read from the {@code gateway.*} keys of application.properties (each
+ * documented there and in the README). A wrong value fails with a message that names its key.
+ */
+public record GatewayConfiguration(
+        String name,
+        URI url,
+        String token,
+        long rpcTimeoutMs,
+        long handshakeTimeoutMs,
+        long reconnectInitialMs,
+        long reconnectMaxMs,
+        double reconnectJitter,
+        int maxPayload,
+        int frameQueueHighWatermark,
+        ClosePolicy closePolicy) {
+
+    public static final String PREFIX = "gateway.";
+    static final String CLOSE_POLICY_PREFIX = PREFIX + "close-policy.";
+
+    /** Reads the configuration of the gateway called {@code name}; it must be the configured {@code gateway.name}. */
+    public static GatewayConfiguration load(CamelContext context, String name) {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        Settings s = new Settings(pc);
+        String configured = s.string("name", "default");
+        if (!configured.equals(name)) {
+            throw new IllegalArgumentException("openclaw:" + name + ": no gateway of that name is configured (gateway.name="
+                    + configured + ")");
+        }
+        Map<String, String> policy = new LinkedHashMap<>();
+        pc.loadProperties(k -> k.startsWith(CLOSE_POLICY_PREFIX)).stringPropertyNames().forEach(
+                k -> policy.put(k.substring(CLOSE_POLICY_PREFIX.length()), pc.resolveProperty(k).orElse("")));
+        return new GatewayConfiguration(
+                name,
+                s.url("ws-url"),
+                s.string("token", ""),
+                s.millis("rpc-timeout", 30_000),
+                s.millis("handshake-timeout", 10_000),
+                s.millis("reconnect.initial-delay", 1_000),
+                s.millis("reconnect.max-delay", 30_000),
+                s.fraction("reconnect.jitter", 0.2),
+                (int) s.positive("max-payload", 26_214_400),
+                (int) s.positive("frame-queue.high-watermark", 10_000),
+                ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX));
+    }
+
+    /** The URL without user info, safe to show. */
+    public String displayUrl() {
+        return url.getUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+    }
+
+    @Override
+    public String toString() {
+        return "gateway " + name + " at " + displayUrl() + " (token " + (token.isEmpty() ? "not set" : "set") + ")";
+    }
+
+    private record Settings(PropertiesComponent pc) {
+
+        Optional<String> raw(String key) {
+            return pc.resolveProperty(PREFIX + key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String string(String key, String otherwise) {
+            return raw(key).orElse(otherwise);
+        }
+
+        URI url(String key) {
+            String value = raw(key).orElseThrow(() -> new IllegalArgumentException(PREFIX + key + " is not set"));
+            try {
+                URI uri = new URI(value);
+                if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new URISyntaxException(value, "expected ws://host:port/ or wss://host:port/");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
+                        + e.getReason() + ")");
+            }
+        }
+
+        long millis(String key, long otherwise) {
+            Optional<String> value = raw(key);
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                long ms = TimeUtils.toMilliSeconds(value.get());
+                if (ms > 0) {
+                    return ms;
+                }
+            } catch (RuntimeException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get()
+                    + "' is not a positive duration (milliseconds, or e.g. 30s, 1m)");
+        }
+
+        long positive(String key, long otherwise) {
+            Optional<String> value = raw(key);
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                long n = Long.parseLong(value.get());
+                if (n > 0 && n <= Integer.MAX_VALUE) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get() + "' is not a positive whole number");
+        }
+
+        double fraction(String key, double otherwise) {
+            Optional<String> value = raw(key);
+            if (value.isEmpty()) {
+                return otherwise;
+            }
+            try {
+                double d = Double.parseDouble(value.get());
+                if (d >= 0 && d < 1) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get() + "' is not a fraction from 0 to below 1");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.controlcenter.gateway;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.DefaultComponent;
+
+/** The {@code openclaw:} component: one {@link GatewayClient} per configured gateway, shared by its endpoints. */
+@Component("openclaw")
+public class OpenClawComponent extends DefaultComponent {
+
+    private final Map<String, GatewayClient> clients = new ConcurrentHashMap<>();
+    private Vertx vertx;
+    private boolean ownVertx;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        String name = remaining == null || remaining.isBlank() ? "default" : remaining;
+        OpenClawEndpoint endpoint = new OpenClawEndpoint(uri, this, name, client(name));
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    /** The client of gateway {@code name}, created, started and registered (JMX, health) on first use. */
+    public GatewayClient client(String name) {
+        return clients.computeIfAbsent(name, n -> {
+            GatewayClient client = new GatewayClient(GatewayConfiguration.load(getCamelContext(), n), vertx());
+            try {
+                getCamelContext().addService(client, true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start gateway client " + n, e);
+            }
+            HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+            if (health != null) {
+                health.register(new GatewayHealthCheck(client));
+            }
+            return client;
+        });
+    }
+
+    private synchronized Vertx vertx() {
+        if (vertx == null) {
+            vertx = CamelContextHelper.findSingleByType(getCamelContext(), Vertx.class);
+            if (vertx == null) {
+                vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+                ownVertx = true;
+            }
+        }
+        return vertx;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (ownVertx && vertx != null) {
+            vertx.close();
+            vertx = null;
+        }
+    }
+}

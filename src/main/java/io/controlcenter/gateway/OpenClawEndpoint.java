@@ -1,0 +1,91 @@
+package io.controlcenter.gateway;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code openclaw:<gateway>}: as a consumer, every frame of the gateway connection in arrival order; as a producer,
+ * an RPC call ({@code ?method=agents.list}), or one of the operations correlate, status, reconnect.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "openclaw", title = "OpenClaw gateway", syntax = "openclaw:gateway",
+             category = { Category.NETWORKING })
+public class OpenClawEndpoint extends DefaultEndpoint {
+
+    /** What the producer does. */
+    public enum Operation {
+        /** Call {@code method} with the body as params; the reply body is the response payload. */
+        call,
+        /** Complete the pending call a {@code res} frame (the body) answers. */
+        correlate,
+        /** The connection status as a map. */
+        status,
+        /** Reconnect now, also out of a fatal failure; the reply is the status. */
+        reconnect
+    }
+
+    @UriPath(description = "Gateway name, as configured in gateway.name")
+    private final String gateway;
+    private final GatewayClient client;
+    @UriParam(defaultValue = "call")
+    private Operation operation = Operation.call;
+    @UriParam(description = "RPC method; the OpenClawMethod header overrides it")
+    private String method;
+    @UriParam(description = "RPC timeout in ms; 0 = gateway.rpc-timeout")
+    private long timeout;
+
+    OpenClawEndpoint(String uri, OpenClawComponent component, String gateway, GatewayClient client) {
+        super(uri, component);
+        this.gateway = gateway;
+        this.client = client;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new OpenClawProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        OpenClawConsumer consumer = new OpenClawConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    public String getGateway() {
+        return gateway;
+    }
+
+    public GatewayClient getClient() {
+        return client;
+    }
+
+    public Operation getOperation() {
+        return operation;
+    }
+
+    public void setOperation(Operation operation) {
+        this.operation = operation;
+    }
+
+    public String getMethod() {
+        return method;
+    }
+
+    public void setMethod(String method) {
+        this.method = method;
+    }
+
+    public long getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(long timeout) {
+        this.timeout = timeout;
+    }
+}

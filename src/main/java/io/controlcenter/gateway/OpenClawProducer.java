@@ -1,0 +1,63 @@
+package io.controlcenter.gateway;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/** Calls the gateway without holding a thread while it waits; also correlation, status and reconnect. */
+public class OpenClawProducer extends DefaultAsyncProducer {
+
+    private final OpenClawEndpoint endpoint;
+
+    public OpenClawProducer(OpenClawEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        GatewayClient client = endpoint.getClient();
+        try {
+            switch (endpoint.getOperation()) {
+                case correlate -> client.complete(exchange.getMessage().getMandatoryBody(Map.class));
+                case status -> exchange.getMessage().setBody(client.status());
+                case reconnect -> {
+                    client.reconnect();
+                    exchange.getMessage().setBody(client.status());
+                }
+                case call -> {
+                    return call(client, exchange, callback);
+                }
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    private boolean call(GatewayClient client, Exchange exchange, AsyncCallback callback) throws IOException {
+        String method = exchange.getMessage().getHeader(OpenClawConstants.METHOD, endpoint.getMethod(), String.class);
+        if (method == null || method.isBlank()) {
+            throw new IllegalArgumentException(endpoint.getEndpointUri()
+                    + ": no RPC method (set ?method= or the " + OpenClawConstants.METHOD + " header)");
+        }
+        Object body = exchange.getMessage().getBody();
+        Object params = body instanceof String text && !text.isBlank() ? Json.parseObject(text)
+                : body instanceof String ? null : body;
+        client.call(method, params, endpoint.getTimeout()).whenComplete((result, error) -> {
+            if (error != null) {
+                exchange.setException(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                exchange.getMessage().setBody(result);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+}

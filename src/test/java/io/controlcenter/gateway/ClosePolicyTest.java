@@ -1,0 +1,103 @@
+package io.controlcenter.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.controlcenter.support.ControlCenterApp;
+import io.controlcenter.support.FakeGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.controlcenter.support.ControlCenterApp.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClosePolicyTest {
+
+    private final FakeGateway gateway = new FakeGateway().start();
+    private ControlCenterApp app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        gateway.close();
+    }
+
+    private void awaitConnected() {
+        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+    }
+
+    @ParameterizedTest(name = "close {0} reconnects")
+    @ValueSource(ints = {1000, 1001, 1011, 1012, 1013, 4000, 4999})
+    void transientClosesReconnect(int code) {
+        app = ControlCenterApp.start(gateway);
+        awaitConnected();
+        gateway.last().close(code, "bye");
+        await("second connection", Duration.ofSeconds(5), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
+        awaitConnected();
+        assertEquals(code, app.gatewayStatus().get("lastCloseCode"));
+    }
+
+    @Test
+    void wrongTokenIsFatalWithTheGatewaysReasonUntilAnOperatorReconnects() throws Exception {
+        gateway.token = "the-right-token";
+        app = ControlCenterApp.start(gateway);
+        await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
+        Thread.sleep(1500); // ~6 retries' worth at the test backoff
+        assertEquals(1, gateway.connections.size(), "no retry after a fatal close");
+
+        Map<String, Object> status = app.gatewayStatus();
+        assertEquals("failed", status.get("state"));
+        assertEquals("AUTH_TOKEN_MISMATCH", status.get("errorCode"));
+        assertTrue(String.valueOf(status.get("reason")).contains("gateway token mismatch"), String.valueOf(status));
+        assertTrue(String.valueOf(status.get("reason")).contains("1008"), String.valueOf(status));
+
+        var health = app.get("/observe/health/ready");
+        assertEquals(503, health.statusCode(), health.body());
+        assertTrue(health.body().contains("AUTH_TOKEN_MISMATCH"), health.body());
+        assertTrue(!health.body().contains(FakeGateway.TOKEN) && !health.body().contains("the-right-token"));
+
+        gateway.token = FakeGateway.TOKEN; // the gateway's token is changed back
+        assertEquals(202, app.post("/api/gateway/reconnect").statusCode());
+        awaitConnected();
+        assertEquals(2, gateway.connections.size());
+        assertEquals(200, app.get("/observe/health/ready").statusCode());
+    }
+
+    @Test
+    void protocolMismatchIsFatal() throws Exception {
+        gateway.protocol = 5;
+        app = ControlCenterApp.start(gateway);
+        await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
+        Thread.sleep(1000);
+        assertEquals(1, gateway.connections.size());
+        assertEquals("PROTOCOL_MISMATCH", app.gatewayStatus().get("errorCode"));
+        assertEquals(1002, app.gatewayStatus().get("lastCloseCode"));
+    }
+
+    @Test
+    void revokedAfterConnectIsFatal() throws Exception {
+        app = ControlCenterApp.start(gateway);
+        awaitConnected();
+        gateway.last().close(4001, "gateway auth changed");
+        await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
+        Thread.sleep(1000);
+        assertEquals(1, gateway.connections.size());
+        assertTrue(String.valueOf(app.gatewayStatus().get("reason")).contains("gateway auth changed"));
+    }
+
+    @Test
+    void thePolicyIsATableInConfiguration() {
+        app = ControlCenterApp.start(gateway, "gateway.close-policy.4001", "reconnect", "gateway.close-policy.1012", "fatal");
+        awaitConnected();
+        gateway.last().close(4001, "gateway auth changed");
+        await("reconnected after 4001", Duration.ofSeconds(5), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
+        awaitConnected();
+        gateway.last().close(1012, "service restart");
+        await("failed after 1012", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
+    }
+}

@@ -1,0 +1,43 @@
+package io.controlcenter.gateway;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Set;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import io.controlcenter.support.ControlCenterApp;
+import io.controlcenter.support.FakeGateway;
+import org.junit.jupiter.api.Test;
+
+import static io.controlcenter.support.ControlCenterApp.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class GatewayJmxTest {
+
+    @Test
+    void theConnectionStateIsReadableOverJmxWithoutTheToken() throws Exception {
+        try (FakeGateway gateway = new FakeGateway().start(); ControlCenterApp app = ControlCenterApp.start(gateway)) {
+            await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
+            ObjectName client = names.stream().filter(n -> n.getKeyProperty("name").startsWith("GatewayClient"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no GatewayClient MBean in " + names));
+            assertEquals("connected", jmx.getAttribute(client, "ConnectionState"));
+            assertEquals(4, jmx.getAttribute(client, "Protocol"));
+            assertEquals(gateway.last().connId, jmx.getAttribute(client, "ConnId"));
+            assertEquals("2026.9.6", jmx.getAttribute(client, "ServerVersion"));
+            assertEquals(gateway.url(), jmx.getAttribute(client, "Url"));
+            for (var attribute : jmx.getMBeanInfo(client).getAttributes()) {
+                Object value = jmx.getAttribute(client, attribute.getName());
+                assertFalse(String.valueOf(value).contains(FakeGateway.TOKEN), attribute.getName() + " shows the token");
+            }
+
+            jmx.invoke(client, "reconnect", new Object[0], new String[0]);
+            await("reconnected through JMX", Duration.ofSeconds(5),
+                    () -> gateway.connections.size() == 2 && app.client().getGatewayState() == GatewayState.CONNECTED);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.controlcenter.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.controlcenter.support.ControlCenterApp;
+import io.controlcenter.support.FakeGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.controlcenter.support.ControlCenterApp.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class MalformedFramesTest {
+
+    private final FakeGateway gateway = new FakeGateway().start();
+    private ControlCenterApp app;
+
+    @AfterEach
+    void stop() {
+        app.close();
+        gateway.close();
+    }
+
+    @Test
+    void badFramesAreCountedAndTheConnectionIsKept() {
+        app = ControlCenterApp.start(gateway);
+        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        FakeGateway.Conn conn = gateway.last();
+        conn.sendText("this is not json");
+        conn.sendText("{\"type\":\"event\",\"event\":\"presence\",");
+        conn.sendText("[1,2,3]");
+        conn.sendText("{\"event\":\"no type\"}");
+        conn.sendText("{\"type\":\"telemetry\",\"payload\":{}}");
+
+        await("counted", Duration.ofSeconds(5), () -> ((Number) app.gatewayStatus().get("unknownFrames")).longValue() == 1);
+        Map<String, Object> status = app.gatewayStatus();
+        assertEquals(4L, ((Number) status.get("malformedFrames")).longValue());
+        assertEquals("connected", status.get("state"));
+        assertEquals(conn.connId, status.get("connId"));
+        assertEquals("main", ((Map<?, ?>) app.call("agents.list", Map.of())).get("defaultId"));
+        assertEquals(1, gateway.connections.size());
+    }
+}
