@@ -18,7 +18,7 @@ public final class Application {
 
     /** The camel-main of Control Center, also used by the tests to boot the real application. */
     public static Main createMain() {
-        Main main = new Main(Application.class);
+        Main main = new Main(); // no classpath scanning: routes come from routes/, beans from components
         main.setPropertyPlaceholderLocations(SETTINGS);
         return main;
     }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.Context;
@@ -53,6 +54,7 @@ public class GatewayClient extends ServiceSupport {
     private final Backoff backoff;
     private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicBoolean attached = new AtomicBoolean();
 
     // event-loop confined
     private Context context;
@@ -123,10 +125,11 @@ public class GatewayClient extends ServiceSupport {
 
     /** Starts connecting, delivering to {@code listener}; keeps connected until {@link #detach()}. */
     public void attach(GatewayListener listener) {
+        if (!attached.compareAndSet(false, true)) {
+            throw new IllegalStateException("gateway " + config.name() + " already has a consumer: only one route may "
+                    + "consume openclaw:" + config.name());
+        }
         context.runOnContext(v -> {
-            if (this.listener != null) {
-                throw new IllegalStateException("gateway " + config.name() + " already has a consumer");
-            }
             this.listener = listener;
             LOG.info("Gateway {}: connecting to {}", config.name(), config.displayUrl());
             open();
@@ -138,6 +141,7 @@ public class GatewayClient extends ServiceSupport {
         if (context == null) {
             return;
         }
+        attached.set(false);
         context.runOnContext(v -> {
             cancelReconnect();
             Connection c = current;

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -91,52 +93,34 @@ public record GatewayConfiguration(
         }
 
         long millis(String key, long otherwise) {
-            Optional<String> value = raw(key);
-            if (value.isEmpty()) {
+            return value(key, otherwise, TimeUtils::toMilliSeconds, ms -> ms > 0,
+                    "a positive duration (milliseconds, or e.g. 30s, 1m)");
+        }
+
+        long positive(String key, long otherwise) {
+            return value(key, otherwise, Long::parseLong, n -> n > 0 && n <= Integer.MAX_VALUE,
+                    "a positive whole number");
+        }
+
+        double fraction(String key, double otherwise) {
+            return value(key, otherwise, Double::parseDouble, d -> d >= 0 && d < 1, "a fraction from 0 to below 1");
+        }
+
+        /** The parsed setting, {@code otherwise} when unset; a value that does not parse or fit names its key. */
+        <T> T value(String key, T otherwise, Function<String, T> parse, Predicate<T> valid, String expected) {
+            Optional<String> text = raw(key);
+            if (text.isEmpty()) {
                 return otherwise;
             }
             try {
-                long ms = TimeUtils.toMilliSeconds(value.get());
-                if (ms > 0) {
-                    return ms;
+                T v = parse.apply(text.get());
+                if (valid.test(v)) {
+                    return v;
                 }
             } catch (RuntimeException ignored) {
                 // reported below
             }
-            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get()
-                    + "' is not a positive duration (milliseconds, or e.g. 30s, 1m)");
-        }
-
-        long positive(String key, long otherwise) {
-            Optional<String> value = raw(key);
-            if (value.isEmpty()) {
-                return otherwise;
-            }
-            try {
-                long n = Long.parseLong(value.get());
-                if (n > 0 && n <= Integer.MAX_VALUE) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get() + "' is not a positive whole number");
-        }
-
-        double fraction(String key, double otherwise) {
-            Optional<String> value = raw(key);
-            if (value.isEmpty()) {
-                return otherwise;
-            }
-            try {
-                double d = Double.parseDouble(value.get());
-                if (d >= 0 && d < 1) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(PREFIX + key + ": '" + value.get() + "' is not a fraction from 0 to below 1");
+            throw new IllegalArgumentException(PREFIX + key + ": '" + text.get() + "' is not " + expected);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.Endpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.CamelContextHelper;
@@ -44,9 +45,18 @@ public class OpenClawComponent extends DefaultComponent {
         });
     }
 
+    /**
+     * The Vert.x instance to run on: a {@code Vertx} bean if one is bound, else the one Camel's HTTP server runs on
+     * (starting a second instance costs a third of a second at start-up), else our own.
+     */
     private synchronized Vertx vertx() {
         if (vertx == null) {
             vertx = CamelContextHelper.findSingleByType(getCamelContext(), Vertx.class);
+            VertxPlatformHttpRouter router = vertx == null
+                    ? CamelContextHelper.findSingleByType(getCamelContext(), VertxPlatformHttpRouter.class) : null;
+            if (router != null) {
+                vertx = router.vertx();
+            }
             if (vertx == null) {
                 vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
                 ownVertx = true;

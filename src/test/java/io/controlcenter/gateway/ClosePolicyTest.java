@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,27 +14,12 @@ import static io.controlcenter.support.ControlCenterApp.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ClosePolicyTest {
-
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.close();
-        }
-        gateway.close();
-    }
-
-    private void awaitConnected() {
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
-    }
+class ClosePolicyTest extends GatewayTestSupport {
 
     @ParameterizedTest(name = "close {0} reconnects")
     @ValueSource(ints = {1000, 1001, 1011, 1012, 1013, 4000, 4999})
     void transientClosesReconnect(int code) {
-        app = ControlCenterApp.start(gateway);
+        start();
         awaitConnected();
         gateway.last().close(code, "bye");
         await("second connection", Duration.ofSeconds(5), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
@@ -45,7 +30,7 @@ class ClosePolicyTest {
     @Test
     void wrongTokenIsFatalWithTheGatewaysReasonUntilAnOperatorReconnects() throws Exception {
         gateway.token = "the-right-token";
-        app = ControlCenterApp.start(gateway);
+        start();
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
         Thread.sleep(1500); // ~6 retries' worth at the test backoff
         assertEquals(1, gateway.connections.size(), "no retry after a fatal close");
@@ -71,7 +56,7 @@ class ClosePolicyTest {
     @Test
     void protocolMismatchIsFatal() throws Exception {
         gateway.protocol = 5;
-        app = ControlCenterApp.start(gateway);
+        start();
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
         Thread.sleep(1000);
         assertEquals(1, gateway.connections.size());
@@ -81,7 +66,7 @@ class ClosePolicyTest {
 
     @Test
     void revokedAfterConnectIsFatal() throws Exception {
-        app = ControlCenterApp.start(gateway);
+        start();
         awaitConnected();
         gateway.last().close(4001, "gateway auth changed");
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
@@ -92,7 +77,7 @@ class ClosePolicyTest {
 
     @Test
     void thePolicyIsATableInConfiguration() {
-        app = ControlCenterApp.start(gateway, "gateway.close-policy.4001", "reconnect", "gateway.close-policy.1012", "fatal");
+        start("gateway.close-policy.4001", "reconnect", "gateway.close-policy.1012", "fatal");
         awaitConnected();
         gateway.last().close(4001, "gateway auth changed");
         await("reconnected after 4001", Duration.ofSeconds(5), () -> gateway.connections.size() == 2 && gateway.last().helloSent);

@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
+import io.controlcenter.support.GatewayTestSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,25 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the routes in routes/gateway.yaml see: every event once, in order; gaps become resync requests. */
-class EventSequenceTest {
+class EventSequenceTest extends GatewayTestSupport {
 
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
     private MockEndpoint events;
     private MockEndpoint lifecycle;
 
     @BeforeEach
-    void start() {
-        app = ControlCenterApp.start(gateway);
+    void connect() {
+        start();
         events = app.tap("gateway-events");
         lifecycle = app.tap("gateway-lifecycle");
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-        gateway.close();
+        awaitConnected();
     }
 
     private static long seq(Exchange e) {

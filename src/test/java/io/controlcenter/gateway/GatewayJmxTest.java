@@ -9,18 +9,20 @@ import javax.management.ObjectName;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.support.ControlCenterApp.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-class GatewayJmxTest {
+class GatewayJmxTest extends GatewayTestSupport {
 
     @Test
     void theConnectionStateIsReadableOverJmxWithoutTheToken() throws Exception {
-        try (FakeGateway gateway = new FakeGateway().start(); ControlCenterApp app = ControlCenterApp.start(gateway)) {
-            await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        start();
+        awaitConnected();
+        {
             MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
             Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
             ObjectName client = names.stream().filter(n -> n.getKeyProperty("name").startsWith("GatewayClient"))

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.support.ControlCenterApp.await;
@@ -15,22 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HandshakeTest {
-
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.close();
-        }
-        gateway.close();
-    }
+class HandshakeTest extends GatewayTestSupport {
 
     @Test
     void connectsAsBackendOperatorAndReportsTheServer() {
-        app = ControlCenterApp.start(gateway);
+        start();
         await("connected", Duration.ofSeconds(5), () -> "connected".equals(app.gatewayStatus().get("state")));
 
         Map<String, Object> status = app.gatewayStatus();
@@ -57,7 +46,7 @@ class HandshakeTest {
 
     @Test
     void challengeSentAtOpenIsAnsweredOnEveryReconnect() {
-        app = ControlCenterApp.start(gateway);
+        start();
         // the fake writes connect.challenge in the same instant it accepts the socket; ten drops, ten handshakes
         for (int i = 1; i <= 10; i++) {
             int n = i;
@@ -72,7 +61,7 @@ class HandshakeTest {
     @Test
     void noRequestIsSentBeforeHelloOk() {
         gateway.onConnect = (conn, req) -> { }; // the gateway never answers connect
-        app = ControlCenterApp.start(gateway, "gateway.handshake-timeout", "60000");
+        start("gateway.handshake-timeout", "60000");
         await("connect request", Duration.ofSeconds(5), () -> gateway.last() != null && gateway.last().connectParams != null);
 
         GatewayRpcException e = assertThrows(GatewayRpcException.class, () -> {
@@ -89,8 +78,8 @@ class HandshakeTest {
 
     @Test
     void rpcReturnsThePayloadOfTheRealGateway() {
-        app = ControlCenterApp.start(gateway);
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        start();
+        awaitConnected();
         @SuppressWarnings("unchecked")
         Map<String, Object> agents = (Map<String, Object>) app.call("agents.list", Map.of());
         assertEquals("main", agents.get("defaultId"));

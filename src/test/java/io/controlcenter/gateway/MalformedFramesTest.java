@@ -5,27 +5,18 @@ import java.util.Map;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.support.ControlCenterApp.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class MalformedFramesTest {
-
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
-
-    @AfterEach
-    void stop() {
-        app.close();
-        gateway.close();
-    }
+class MalformedFramesTest extends GatewayTestSupport {
 
     @Test
     void badFramesAreCountedAndTheConnectionIsKept() {
-        app = ControlCenterApp.start(gateway);
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        start();
+        awaitConnected();
         FakeGateway.Conn conn = gateway.last();
         conn.sendText("this is not json");
         conn.sendText("{\"type\":\"event\",\"event\":\"presence\",");

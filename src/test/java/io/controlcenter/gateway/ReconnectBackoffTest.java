@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.support.ControlCenterApp.await;
@@ -13,16 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Delays: initial 100 ms, max 1600 ms, no jitter (ControlCenterApp defaults), so each step is visible. */
-class ReconnectBackoffTest {
-
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
-
-    @AfterEach
-    void stop() {
-        app.close();
-        gateway.close();
-    }
+class ReconnectBackoffTest extends GatewayTestSupport {
 
     private long gapMs(int i) {
         return (gateway.connections.get(i).openedAtNanos - gateway.connections.get(i - 1).openedAtNanos) / 1_000_000;
@@ -35,7 +26,7 @@ class ReconnectBackoffTest {
                 c.close(1011, "internal error");
             }
         };
-        app = ControlCenterApp.start(gateway);
+        start();
         await("connected after 7 failures", Duration.ofSeconds(15),
                 () -> app.client().getGatewayState() == GatewayState.CONNECTED);
 
@@ -63,15 +54,15 @@ class ReconnectBackoffTest {
                 conn.hello(req);
             }
         };
-        app = ControlCenterApp.start(gateway);
+        start();
         await("connected", Duration.ofSeconds(10), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
         assertTrue(gapMs(1) >= 1180, "waited retryAfterMs (1200), not the 100 ms backoff: " + gapMs(1));
     }
 
     @Test
     void restartExpectedMsOfShutdownIsHonoured() {
-        app = ControlCenterApp.start(gateway);
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        start();
+        awaitConnected();
         gateway.last().event("shutdown", Map.of("reason", "gateway restarting", "restartExpectedMs", 1500));
         gateway.last().close(1012, "service restart");
         await("reconnected", Duration.ofSeconds(10), () -> gateway.connections.size() == 2 && gateway.last().helloSent);

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
+import io.controlcenter.support.GatewayTestSupport;
 import org.apache.camel.CamelExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,23 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RpcCorrelationTest {
+class RpcCorrelationTest extends GatewayTestSupport {
 
-    private final FakeGateway gateway = new FakeGateway().start();
     private final List<Map<String, Object>> held = new CopyOnWriteArrayList<>();
-    private ControlCenterApp app;
 
     @BeforeEach
-    void start() {
+    void connect() {
         gateway.method("hold", (conn, req) -> held.add(req));
-        app = ControlCenterApp.start(gateway, "gateway.rpc-timeout", "2000");
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-        gateway.close();
+        start("gateway.rpc-timeout", "2000");
+        awaitConnected();
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.FakeGateway;
-import org.junit.jupiter.api.AfterEach;
+import io.controlcenter.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.support.ControlCenterApp.await;
@@ -12,22 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** hello-ok's policy.tickIntervalMs is 200 ms here: silence for two ticks means the connection is dead. */
-class TickWatchdogTest {
-
-    private final FakeGateway gateway = new FakeGateway().start();
-    private ControlCenterApp app;
-
-    @AfterEach
-    void stop() {
-        app.close();
-        gateway.close();
-    }
+class TickWatchdogTest extends GatewayTestSupport {
 
     @Test
     void silenceForTwoTicksClosesWith4000AndReconnects() {
         gateway.tickIntervalMs = 200;
         gateway.sendTicks = false;
-        app = ControlCenterApp.start(gateway);
+        start();
         await("first connection closed by us", Duration.ofSeconds(5),
                 () -> gateway.connections.size() >= 1 && gateway.connections.get(0).clientCloseCode != null);
         FakeGateway.Conn first = gateway.connections.get(0);
@@ -40,8 +31,8 @@ class TickWatchdogTest {
     @Test
     void ticksKeepTheConnection() throws Exception {
         gateway.tickIntervalMs = 200;
-        app = ControlCenterApp.start(gateway);
-        await("connected", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
+        start();
+        awaitConnected();
         Thread.sleep(2000); // ten ticks
         assertEquals(1, gateway.connections.size());
         assertEquals(0L, ((Number) app.gatewayStatus().get("tickTimeouts")).longValue());

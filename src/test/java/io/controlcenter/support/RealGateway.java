@@ -1,0 +1,103 @@
+package io.controlcenter.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real OpenClaw gateway (npm package {@code openclaw}) on loopback on a free port, installed into a cache folder
+ * and run by {@code scripts/openclaw-gateway.sh}. Stopping it kills its whole process group.
+ */
+public final class RealGateway implements AutoCloseable {
+
+    private static final Path SCRIPT = Path.of("scripts/openclaw-gateway.sh").toAbsolutePath();
+
+    private final Path dir;
+    private final int port;
+    private boolean running;
+
+    private RealGateway(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Installs the gateway if needed and starts it on a free port with a fresh state folder under target/. */
+    public static RealGateway start() throws IOException {
+        run(Duration.ofMinutes(10), "install");
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/openclaw-it")).toAbsolutePath(), "gw-");
+        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort());
+        gateway.resume();
+        return gateway;
+    }
+
+    /** Starts it again on the same port with the same state and token (after {@link #stop()}). */
+    public void resume() {
+        run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString());
+        running = true;
+    }
+
+    /** SIGTERM to the gateway's process group; returns when it is gone. */
+    public void stop() {
+        if (running) {
+            run(Duration.ofMinutes(1), "stop", "--dir", dir.toString());
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "ws://127.0.0.1:" + port + "/";
+    }
+
+    public String token() {
+        try {
+            return Files.readString(dir.resolve("token.txt")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("no token.txt in " + dir, e);
+        }
+    }
+
+    public String log() {
+        try {
+            Path log = dir.resolve("logs/stdout.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static void run(Duration timeout, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out;
+            try (var in = p.getInputStream()) {
+                out = new String(in.readAllBytes()); // ends when the script exits (the gateway's output goes to its log)
+            }
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout + ":\n" + out);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
