@@ -5,9 +5,12 @@ import org.apache.camel.main.Main;
 /** Starts Control Center: camel-main with application.properties and the YAML routes in routes/. */
 public final class Application {
 
-    /** Built-in settings first; an application.properties in the working directory overrides them. */
-    public static final String SETTINGS = "classpath:application.properties;optional=true,"
-            + "file:application.properties;optional=true";
+    /**
+     * An application.properties in the working directory, then the built-in one: the first location that has a key
+     * wins, so the file operators edit overrides the defaults in the jar.
+     */
+    public static final String SETTINGS = "file:application.properties;optional=true,"
+            + "classpath:application.properties;optional=true";
 
     private Application() {
     }

@@ -4,13 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
+import io.controlcenter.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * Settings of one gateway connection, read from the {@code gateway.*} keys of application.properties (each
@@ -35,7 +32,7 @@ public record GatewayConfiguration(
     /** Reads the configuration of the gateway called {@code name}; it must be the configured {@code gateway.name}. */
     public static GatewayConfiguration load(CamelContext context, String name) {
         PropertiesComponent pc = context.getPropertiesComponent();
-        Settings s = new Settings(pc);
+        Settings s = new Settings(pc, PREFIX);
         String configured = s.string("name", "default");
         if (!configured.equals(name)) {
             throw new IllegalArgumentException("openclaw:" + name + ": no gateway of that name is configured (gateway.name="
@@ -46,7 +43,7 @@ public record GatewayConfiguration(
                 k -> policy.put(k.substring(CLOSE_POLICY_PREFIX.length()), pc.resolveProperty(k).orElse("")));
         return new GatewayConfiguration(
                 name,
-                s.url("ws-url"),
+                url(s, "ws-url"),
                 s.string("token", ""),
                 s.millis("rpc-timeout", 30_000),
                 s.millis("handshake-timeout", 10_000),
@@ -68,59 +65,17 @@ public record GatewayConfiguration(
         return "gateway " + name + " at " + displayUrl() + " (token " + (token.isEmpty() ? "not set" : "set") + ")";
     }
 
-    private record Settings(PropertiesComponent pc) {
-
-        Optional<String> raw(String key) {
-            return pc.resolveProperty(PREFIX + key).map(String::trim).filter(v -> !v.isEmpty());
-        }
-
-        String string(String key, String otherwise) {
-            return raw(key).orElse(otherwise);
-        }
-
-        URI url(String key) {
-            String value = raw(key).orElseThrow(() -> new IllegalArgumentException(PREFIX + key + " is not set"));
-            try {
-                URI uri = new URI(value);
-                if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new URISyntaxException(value, "expected ws://host:port/ or wss://host:port/");
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
-                        + e.getReason() + ")");
+    private static URI url(Settings s, String key) {
+        String value = s.raw(key).orElseThrow(() -> new IllegalArgumentException(PREFIX + key + " is not set"));
+        try {
+            URI uri = new URI(value);
+            if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "expected ws://host:port/ or wss://host:port/");
             }
-        }
-
-        long millis(String key, long otherwise) {
-            return value(key, otherwise, TimeUtils::toMilliSeconds, ms -> ms > 0,
-                    "a positive duration (milliseconds, or e.g. 30s, 1m)");
-        }
-
-        long positive(String key, long otherwise) {
-            return value(key, otherwise, Long::parseLong, n -> n > 0 && n <= Integer.MAX_VALUE,
-                    "a positive whole number");
-        }
-
-        double fraction(String key, double otherwise) {
-            return value(key, otherwise, Double::parseDouble, d -> d >= 0 && d < 1, "a fraction from 0 to below 1");
-        }
-
-        /** The parsed setting, {@code otherwise} when unset; a value that does not parse or fit names its key. */
-        <T> T value(String key, T otherwise, Function<String, T> parse, Predicate<T> valid, String expected) {
-            Optional<String> text = raw(key);
-            if (text.isEmpty()) {
-                return otherwise;
-            }
-            try {
-                T v = parse.apply(text.get());
-                if (valid.test(v)) {
-                    return v;
-                }
-            } catch (RuntimeException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(PREFIX + key + ": '" + text.get() + "' is not " + expected);
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
+                    + e.getReason() + ")");
         }
     }
 }

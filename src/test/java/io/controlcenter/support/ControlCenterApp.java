@@ -6,12 +6,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import javax.sql.DataSource;
+
 import io.controlcenter.Application;
+import io.controlcenter.db.Database;
 import io.controlcenter.gateway.GatewayClient;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.gateway.OpenClawComponent;
@@ -24,18 +34,22 @@ import org.apache.camel.main.Main;
 
 /**
  * The real application (application.properties, routes/, camel-main) booted in the test JVM, with properties
- * overridden for the test: a free HTTP port, the test gateway's URL and token, short reconnect delays.
+ * overridden for the test: a free HTTP port, the test gateway's URL and token, short reconnect delays, and a fresh
+ * database of its own on the JVM's shared test PostgreSQL ({@link TestDatabase}), dropped by {@link #close()}. A test
+ * that overrides {@code db.url} brings its own database instead.
  */
 public final class ControlCenterApp implements AutoCloseable {
 
     private final Main main;
     private final int port;
+    private final String database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ProducerTemplate template;
 
-    private ControlCenterApp(Main main, int port) {
+    private ControlCenterApp(Main main, int port, String database) {
         this.main = main;
         this.port = port;
+        this.database = database;
     }
 
     /** Boots against {@code gatewayUrl}; {@code overrides} are key, value pairs applied last. */
@@ -48,6 +62,12 @@ public final class ControlCenterApp implements AutoCloseable {
         props.put("gateway.reconnect.initial-delay", "100");
         props.put("gateway.reconnect.max-delay", "1600");
         props.put("gateway.reconnect.jitter", "0");
+        String database = overrides(overrides, "db.url") ? null : TestDatabase.create();
+        if (database != null) {
+            props.put("db.url", TestDatabase.url(database));
+            props.put("db.user", TestDatabase.USER);
+            props.put("db.password", TestDatabase.PASSWORD);
+        }
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
         }
@@ -56,9 +76,30 @@ public final class ControlCenterApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            stopQuietly(main);
+            if (database != null) {
+                TestDatabase.drop(database);
+            }
             throw new IllegalStateException("Control Center did not start", e);
         }
-        return new ControlCenterApp(main, port);
+        return new ControlCenterApp(main, port, database);
+    }
+
+    private static boolean overrides(String[] overrides, String key) {
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            if (key.equals(overrides[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void stopQuietly(Main main) {
+        try {
+            main.stop(); // a database started before the failure is stopped with Camel's services
+        } catch (RuntimeException ignored) {
+            // the start failure is what the caller sees
+        }
     }
 
     public static ControlCenterApp start(FakeGateway gateway, String... overrides) {
@@ -94,6 +135,51 @@ public final class ControlCenterApp implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The application's own pooled DataSource (the {@code dataSource} bean routes use), on its database. */
+    public DataSource jdbc() {
+        DataSource ds = context().getRegistry().lookupByNameAndType(Database.DATA_SOURCE, DataSource.class);
+        if (ds == null) {
+            throw new IllegalStateException("no " + Database.DATA_SOURCE + " in the registry");
+        }
+        return ds;
+    }
+
+    /** Runs a query on the application's database; each row a map of column label to value, in column order. */
+    public List<Map<String, Object>> query(String sql, Object... params) {
+        try (Connection c = jdbc().getConnection(); PreparedStatement ps = prepare(c, sql, params);
+             ResultSet rs = ps.executeQuery()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs an INSERT, UPDATE, DELETE or DDL statement on the application's database; returns the row count. */
+    public int update(String sql, Object... params) {
+        try (Connection c = jdbc().getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
     }
 
     public HttpResponse<String> get(String path) {
@@ -132,6 +218,9 @@ public final class ControlCenterApp implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+        if (database != null) {
+            TestDatabase.drop(database);
+        }
     }
 
     public static int freePort() {

@@ -1,0 +1,125 @@
+package io.controlcenter.db;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database of Control Center as a Camel service: on start, the embedded server (no {@code db.url}) or the wait for
+ * the external one, then the connection pool and the schema migrations; on stop, the pool and the embedded server.
+ */
+public final class Database extends ServiceSupport {
+
+    /** Registry name of the pooled {@link DataSource}; camel-sql endpoints autowire it. */
+    public static final String DATA_SOURCE = "dataSource";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final DatabaseSettings settings;
+    private final CamelContext context;
+    private volatile CountDownLatch stopped = new CountDownLatch(1);
+    private EmbeddedPostgresServer embedded;
+    private HikariDataSource pool;
+    private Thread shutdownHook;
+
+    public Database(DatabaseSettings settings, CamelContext context) {
+        this.settings = settings;
+        this.context = context;
+    }
+
+    /** The connection pool; there once the service has started. */
+    public DataSource dataSource() {
+        if (pool == null) {
+            throw new IllegalStateException("the database has not been started");
+        }
+        return pool;
+    }
+
+    @Override
+    protected void doStart() {
+        stopped = new CountDownLatch(1);
+        try {
+            if (settings.embedded()) {
+                embedded = EmbeddedPostgresServer.start(settings.dataDir(), settings.embeddedPort(),
+                        settings.connectTimeout());
+                shutdownHook = new Thread(this::stopAfterCamel, "control-center-db-shutdown");
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+                pool = pool(embedded.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+            } else {
+                ConnectionProbe.await(settings);
+                pool = pool(settings.url(), settings.user(), settings.password());
+                LOG.info("Using {}", settings);
+            }
+            Migrations.run(pool);
+        } catch (RuntimeException e) {
+            doStop();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException jvmShuttingDown) {
+                // the hook is running or about to; it finds the server stopped
+            }
+        }
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+        stopped.countDown();
+    }
+
+    /**
+     * On JVM exit (SIGTERM): while Camel runs, its own shutdown hook stops the routes first and this service after
+     * them, so the routes' last writes still reach the database; wait for that. Stop here only if Camel does not (the
+     * start failed, or Camel's shutdown took too long).
+     */
+    private void stopAfterCamel() {
+        if (context.isStarted() || context.isStopping()) {
+            long waitSeconds = context.getShutdownStrategy().getTimeout() + 5;
+            try {
+                if (stopped.await(waitSeconds, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stop();
+    }
+
+    private HikariDataSource pool(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("control-center-db");
+        config.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            config.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(settings.poolMax());
+        config.setMinimumIdle(Math.min(2, settings.poolMax()));
+        return new HikariDataSource(config);
+    }
+
+    @Override
+    public String toString() {
+        return "Database(" + settings + ")";
+    }
+}

@@ -1,0 +1,13 @@
+package io.controlcenter.db;
+
+/** The database could not be made ready at start; the message says which and why, never with the password. */
+public class DatabaseStartException extends RuntimeException {
+
+    public DatabaseStartException(String message) {
+        super(message);
+    }
+
+    public DatabaseStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

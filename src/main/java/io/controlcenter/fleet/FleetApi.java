@@ -1,0 +1,62 @@
+package io.controlcenter.fleet;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.controlcenter.gateway.Json;
+
+/** Shapes of the dashboard API (routes/api-fleet.yaml): query parameters in, cards out. */
+public final class FleetApi {
+
+    private FleetApi() {
+    }
+
+    /** Named parameters of the sessions query; a bad {@code active} or {@code limit} is a 400 with its name. */
+    public static Map<String, Object> sessionQuery(String gateway, String agentId, String active, String limit) {
+        Map<String, Object> q = new HashMap<>();
+        q.put("gateway", gateway);
+        q.put("agentId", agentId == null || agentId.isBlank() ? null : agentId);
+        if (active != null && !active.isBlank() && !active.equals("true") && !active.equals("false")) {
+            throw new IllegalArgumentException("active must be true or false");
+        }
+        q.put("active", active == null || active.isBlank() ? null : active);
+        int n;
+        try {
+            n = limit == null || limit.isBlank() ? 1000 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number");
+        }
+        if (n < 1 || n > 10_000) {
+            throw new IllegalArgumentException("limit must be from 1 to 10000");
+        }
+        q.put("limit", n);
+        return q;
+    }
+
+    /** Rows of the sessions table as session cards; run state from chat events overrides the stored row's. */
+    public static List<Map<String, Object>> sessionCards(List<Map<String, Object>> rows) throws IOException {
+        List<Map<String, Object>> cards = new ArrayList<>(rows.size());
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> card = FleetMessages.sessionCard((String) r.get("gateway"), Json.parseObject((String) r.get("data")));
+            card.put("key", r.get("session_key"));
+            card.put("agentId", r.get("agent_id"));
+            card.put("hasActiveRun", Boolean.TRUE.equals(r.get("has_active_run")));
+            card.put("activeRunId", r.get("active_run_id"));
+            card.put("gone", Boolean.TRUE.equals(r.get("gone")));
+            cards.add(card);
+        }
+        return cards;
+    }
+
+    /** Rows of the presence table as the gateway's presence entries. */
+    public static List<Map<String, Object>> presence(List<Map<String, Object>> rows) throws IOException {
+        List<Map<String, Object>> entries = new ArrayList<>(rows.size());
+        for (Map<String, Object> r : rows) {
+            entries.add(Json.parseObject((String) r.get("data")));
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,148 @@
+package io.controlcenter.fleet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.controlcenter.gateway.Json;
+import io.controlcenter.gateway.OpenClawConstants;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the ordered stream of fleet events and sync snapshots into batches for {@code direct:fleet-batch} (one
+ * transaction each, then the push). One writer thread takes whatever has queued up while the previous batch was
+ * written, so batches grow with the load and add no delay when it is light. The queue is bounded: when the database
+ * is slow or down, {@link #submit} blocks, and so the gateway connection pauses reading instead of dropping events.
+ */
+@ManagedResource(description = "Fleet event batches to PostgreSQL")
+public class FleetBatcher extends ServiceSupport implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetBatcher.class);
+
+    private final int maxBatch;
+    private final BlockingQueue<Object> queue;
+    private final String target;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+    private final AtomicLong lastBatchSize = new AtomicLong();
+    private CamelContext camelContext;
+    private ProducerTemplate template;
+    private Thread writer;
+    private volatile boolean running;
+
+    public FleetBatcher(int queueSize, int maxBatch, String target) {
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.maxBatch = maxBatch;
+        this.target = target;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Queues a gateway event or lifecycle exchange of the openclaw: consumer; blocks while the queue is full. */
+    public void submit(Exchange exchange) throws InterruptedException {
+        var in = exchange.getMessage();
+        String type = in.getHeader(OpenClawConstants.FRAME_TYPE, String.class);
+        Map<String, Object> body = Json.map(in.getBody());
+        Map<String, Object> payload = OpenClawConstants.FRAME_EVENT.equals(type) ? Json.map(body.get("payload")) : body;
+        Long receivedAt = in.getHeader(OpenClawConstants.RECEIVED_AT, Long.class);
+        queue.put(new FleetEvent(in.getHeader(OpenClawConstants.GATEWAY, String.class),
+                in.getHeader(OpenClawConstants.EVENT, String.class), in.getHeader(OpenClawConstants.SEQ, Long.class),
+                receivedAt == null ? System.currentTimeMillis() : receivedAt, payload));
+    }
+
+    /** Queues what a sync read, behind the events that arrived while it ran. */
+    public void submitSnapshot(FleetSnapshot snapshot) throws InterruptedException {
+        queue.put(snapshot);
+    }
+
+    @Override
+    protected void doStart() {
+        template = camelContext.createProducerTemplate();
+        running = true;
+        writer = new Thread(this::writeLoop, "fleet-batcher");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        writer.join(TimeUnit.SECONDS.toMillis(30));
+        if (!queue.isEmpty()) {
+            LOG.warn("Stopped with {} fleet events not yet written; the next sync restores the state", queue.size());
+        }
+        template.close();
+    }
+
+    private void writeLoop() {
+        List<Object> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch = new ArrayList<>(maxBatch);
+            }
+        }
+    }
+
+    /** Hands the batch to the route; its error handler retries while the database is down, so this returns when stored. */
+    private void write(List<Object> batch) {
+        Exchange result = template.send(target, e -> e.getMessage().setBody(batch));
+        if (result.getException() != null) {
+            LOG.error("A batch of {} fleet events could not be written and was skipped: {}", batch.size(),
+                    result.getException().getMessage(), result.getException());
+        }
+        batches.incrementAndGet();
+        items.addAndGet(batch.size());
+        lastBatchSize.set(batch.size());
+    }
+
+    @ManagedAttribute(description = "Items waiting to be written")
+    public int getQueued() {
+        return queue.size();
+    }
+
+    @ManagedAttribute(description = "Batches written")
+    public long getBatches() {
+        return batches.get();
+    }
+
+    @ManagedAttribute(description = "Items written")
+    public long getItems() {
+        return items.get();
+    }
+
+    @ManagedAttribute(description = "Size of the last batch")
+    public long getLastBatchSize() {
+        return lastBatchSize.get();
+    }
+}

@@ -1,0 +1,87 @@
+package io.controlcenter.fleet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a sync read from the gateway: agents, every session page, presence. {@code startedAt} is when the sync began
+ * (our clock): rows not seen since then are gone. Each session row keeps the gateway's clock of its page: live events
+ * with a newer {@code ts} win over it.
+ */
+public final class FleetSnapshot {
+
+    private final String gateway;
+    private final long startedAt;
+    private final boolean agentsOnly;
+    private Map<String, Object> agents;
+    private final List<Listed> sessions = new ArrayList<>();
+    private long nextOffset;
+    private boolean moreSessions = true;
+    private List<Object> presence;
+
+    public FleetSnapshot(String gateway, boolean agentsOnly) {
+        this.gateway = gateway;
+        this.agentsOnly = agentsOnly;
+        this.startedAt = System.currentTimeMillis();
+    }
+
+    public String getGateway() {
+        return gateway;
+    }
+
+    public long getStartedAt() {
+        return startedAt;
+    }
+
+    /** A config.changed re-read: only the agents changed, sessions and presence are left alone. */
+    public boolean isAgentsOnly() {
+        return agentsOnly;
+    }
+
+    public Map<String, Object> getAgents() {
+        return agents;
+    }
+
+    public void setAgents(Map<String, Object> agentsList) {
+        this.agents = agentsList;
+    }
+
+    public List<Listed> getSessions() {
+        return sessions;
+    }
+
+    public boolean isMoreSessions() {
+        return moreSessions;
+    }
+
+    public List<Object> getPresence() {
+        return presence;
+    }
+
+    public void setPresence(List<Object> presence) {
+        this.presence = presence;
+    }
+
+    /** Params of the next sessions.list page. */
+    public Map<String, Object> nextSessionsPage(int limit) {
+        return Map.of("limit", limit, "offset", nextOffset);
+    }
+
+    /** Adds one sessions.list page; the gateway says whether more follow ({@code hasMore}, {@code nextOffset}). */
+    @SuppressWarnings("unchecked")
+    public void addSessionsPage(Map<String, Object> page) {
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) page.getOrDefault("sessions", List.of());
+        long ts = page.get("ts") instanceof Number n ? n.longValue() : 0;
+        rows.forEach(row -> sessions.add(new Listed(row, ts)));
+        Object next = page.get("nextOffset");
+        moreSessions = Boolean.TRUE.equals(page.get("hasMore")) && next instanceof Number && !rows.isEmpty();
+        if (moreSessions) {
+            nextOffset = ((Number) next).longValue();
+        }
+    }
+
+    /** A session row as listed, with the gateway's time of its page. */
+    public record Listed(Map<String, Object> row, long listedAt) {
+    }
+}

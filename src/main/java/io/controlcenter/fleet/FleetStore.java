@@ -1,0 +1,656 @@
+package io.controlcenter.fleet;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import io.controlcenter.gateway.Json;
+import io.controlcenter.sse.SseMessage;
+
+/**
+ * Writes the fleet to PostgreSQL: a batch of fleet events and sync snapshots in one transaction (state tables and the
+ * event log), then returns the SSE messages to push, each with the id of its event-log row. Ordering is explicit:
+ * every session row carries the gateway's clock of its data ({@code version}) and older data never overwrites newer,
+ * whichever arrives last; a sync marks what it did not see as gone.
+ */
+public class FleetStore {
+
+    private static final String UPSERT_SESSION = """
+            INSERT INTO sessions AS s (gateway, session_key, agent_id, session_id, status, has_active_run, active_run_id,
+                                       updated_at_ms, version, data, gone, seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, CAST(? AS jsonb), ?, ?)
+            ON CONFLICT (gateway, session_key) DO UPDATE SET
+                agent_id       = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.agent_id, s.agent_id) ELSE s.agent_id END,
+                session_id     = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.session_id, s.session_id) ELSE s.session_id END,
+                status         = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.status ELSE s.status END,
+                has_active_run = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.has_active_run ELSE s.has_active_run END,
+                updated_at_ms  = GREATEST(s.updated_at_ms, EXCLUDED.updated_at_ms),
+                data           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.data ELSE s.data END,
+                gone           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.gone ELSE s.gone END,
+                version        = GREATEST(s.version, EXCLUDED.version),
+                seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
+    private static final String SESSION_RUN = """
+            INSERT INTO sessions AS s (gateway, session_key, agent_id, has_active_run, active_run_id, version, data, seen_at)
+            VALUES (?, ?, ?, ?, ?, 0, '{}', ?)
+            ON CONFLICT (gateway, session_key) DO UPDATE SET
+                has_active_run = EXCLUDED.has_active_run, active_run_id = EXCLUDED.active_run_id,
+                agent_id = COALESCE(s.agent_id, EXCLUDED.agent_id), seen_at = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
+    private static final String AGENT_RUN = "UPDATE agents SET last_run_state = ?, last_run_at = ? WHERE gateway = ? AND agent_id = ?";
+    private static final String UPSERT_AGENT = """
+            INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
+            ON CONFLICT (gateway, agent_id) DO UPDATE SET name = EXCLUDED.name, emoji = EXCLUDED.emoji,
+                avatar = EXCLUDED.avatar, is_default = EXCLUDED.is_default, model = EXCLUDED.model, data = EXCLUDED.data,
+                gone = false, seen_at = EXCLUDED.seen_at""";
+    private static final String UPSERT_PRESENCE = """
+            INSERT INTO presence (gateway, instance_key, mode, reason, host, ts, data, seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)
+            ON CONFLICT (gateway, instance_key) DO UPDATE SET mode = EXCLUDED.mode, reason = EXCLUDED.reason,
+                host = EXCLUDED.host, ts = EXCLUDED.ts, data = EXCLUDED.data, seen_at = EXCLUDED.seen_at""";
+    private static final String UPSERT_GATEWAY = """
+            INSERT INTO gateways (name, url, state, server_version, conn_id, updated_at) VALUES (?, ?, ?, ?, ?, now())
+            ON CONFLICT (name) DO UPDATE SET url = COALESCE(EXCLUDED.url, gateways.url), state = EXCLUDED.state,
+                server_version = COALESCE(EXCLUDED.server_version, gateways.server_version),
+                conn_id = EXCLUDED.conn_id, updated_at = now()""";
+    private static final String INSERT_EVENT = """
+            INSERT INTO event_log (id, gateway, event, seq, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+    private static final String CARDS = """
+            SELECT a.gateway, a.agent_id, a.name, a.emoji, a.avatar, a.is_default, a.model, a.gone, a.last_run_state,
+                   a.last_run_at, COALESCE(g.state, 'disconnected') AS gateway_state,
+                   count(s.session_key) FILTER (WHERE NOT s.gone) AS session_count,
+                   count(s.session_key) FILTER (WHERE NOT s.gone AND s.has_active_run) AS active_runs,
+                   max(s.updated_at_ms) FILTER (WHERE NOT s.gone) AS last_activity_ms
+            FROM agents a
+            LEFT JOIN gateways g ON g.name = a.gateway
+            LEFT JOIN sessions s ON s.gateway = a.gateway AND s.agent_id = a.agent_id
+            WHERE a.gateway = ? AND (CAST(? AS text[]) IS NULL OR a.agent_id = ANY(CAST(? AS text[])))
+            GROUP BY a.gateway, a.agent_id, g.state
+            ORDER BY a.is_default DESC, a.agent_id""";
+
+    private final DataSource dataSource;
+    /** The card last pushed per gateway and agent: an agent.update goes out only when it changed. */
+    private final Map<String, Map<String, Object>> pushedCards = new ConcurrentHashMap<>();
+
+    public FleetStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Persists a batch in one transaction and returns what to push, in order; nothing is pushed unless committed. */
+    public List<SseMessage> persist(List<Object> items) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Batch batch = new Batch(c);
+                for (Object item : items) {
+                    if (item instanceof FleetSnapshot snapshot) {
+                        batch.snapshot(snapshot);
+                    } else {
+                        batch.event((FleetEvent) item);
+                    }
+                }
+                List<SseMessage> messages = batch.finish();
+                c.commit();
+                pushedCards.putAll(batch.cards);
+                return messages;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Agent cards of a gateway ({@code agentIds} null: all), gone ones included. */
+    public List<Map<String, Object>> cards(String gateway, Collection<String> agentIds) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return cards(c, gateway, agentIds);
+        }
+    }
+
+    /** Agent cards for GET /api/agents: live agents, and gone ones too when asked. */
+    public List<Map<String, Object>> agents(String gateway, String includeGone) throws SQLException {
+        List<Map<String, Object>> cards = cards(gateway, null);
+        if (!"true".equals(includeGone)) {
+            cards.removeIf(card -> Boolean.TRUE.equals(card.get("gone")));
+        }
+        return cards;
+    }
+
+    /** One agent's card, gone or not; null when the gateway never listed it. */
+    public Map<String, Object> agent(String gateway, String agentId) throws SQLException {
+        List<Map<String, Object>> cards = cards(gateway, List.of(agentId));
+        return cards.isEmpty() ? null : cards.get(0);
+    }
+
+    /** The whole fleet of a gateway as fleet.update carries it. */
+    public Map<String, Object> fleet(String gateway) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return fleet(c, gateway);
+        }
+    }
+
+    /**
+     * Up to {@code limit} messages after {@code lastId} (Last-Event-ID replay), rebuilt from the event log exactly as
+     * they were pushed; rows dashboards don't get are skipped without ending the page early.
+     */
+    public List<SseMessage> since(long lastId, int limit) {
+        List<SseMessage> out = new ArrayList<>();
+        long cursor = lastId;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, gateway, event, payload::text FROM event_log WHERE id > ? ORDER BY id LIMIT ?")) {
+            while (out.size() < limit) {
+                int wanted = limit - out.size();
+                int rows = 0;
+                ps.setLong(1, cursor);
+                ps.setInt(2, wanted);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        cursor = rs.getLong(1);
+                        FleetMessages.Message m = FleetMessages.of(rs.getString(2), rs.getString(3), parse(rs.getString(4)));
+                        if (m != null) {
+                            out.add(sse(cursor, m));
+                        }
+                    }
+                }
+                if (rows < wanted) {
+                    break;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * What a dashboard that connects without Last-Event-ID gets first: one fleet.update with the id of the newest
+     * event-log row, read in one consistent snapshot, so live messages after it continue exactly where it ends.
+     */
+    public List<SseMessage> snapshot(String gateway) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(id), 0) FROM event_log");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long lastId = rs.getLong(1);
+                SseMessage m = new SseMessage(lastId, FleetMessages.FLEET_UPDATE, Json.write(fleet(c, gateway)), null);
+                c.commit();
+                return List.of(m);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the fleet: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes event-log rows older than the retention ({@code fleet.event-log.retention}); returns how many. */
+    public int pruneEventLog(String retention) throws SQLException {
+        long ms = org.apache.camel.util.TimeUtils.toMilliSeconds(retention);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM event_log WHERE received_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now().minusMillis(ms)));
+            return ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private static List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds)
+            throws SQLException {
+        List<Map<String, Object>> cards = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(CARDS)) {
+            Array ids = agentIds == null ? null : c.createArrayOf("text", agentIds.toArray());
+            ps.setString(1, gateway);
+            ps.setArray(2, ids);
+            ps.setArray(3, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cards.add(card(rs));
+                }
+            }
+        }
+        return cards;
+    }
+
+    private static Map<String, Object> card(ResultSet rs) throws SQLException {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("gateway", rs.getString("gateway"));
+        card.put("id", rs.getString("agent_id"));
+        card.put("name", rs.getString("name"));
+        card.put("emoji", rs.getString("emoji"));
+        card.put("avatar", rs.getString("avatar"));
+        card.put("default", rs.getBoolean("is_default"));
+        card.put("model", rs.getString("model"));
+        long activeRuns = rs.getLong("active_runs");
+        boolean gone = rs.getBoolean("gone");
+        String status;
+        if (!"connected".equals(rs.getString("gateway_state"))) {
+            status = "offline";
+        } else if (activeRuns > 0) {
+            status = "working";
+        } else if ("error".equals(rs.getString("last_run_state"))) {
+            status = "error";
+        } else {
+            status = "idle";
+        }
+        card.put("status", gone ? "gone" : status);
+        card.put("sessionCount", rs.getLong("session_count"));
+        card.put("activeRuns", activeRuns);
+        long lastSession = rs.getLong("last_activity_ms");
+        Timestamp lastRun = rs.getTimestamp("last_run_at");
+        long last = Math.max(lastSession, lastRun == null ? 0 : lastRun.getTime());
+        card.put("lastActivity", last == 0 ? null : Instant.ofEpochMilli(last).toString());
+        card.put("gone", gone);
+        return card;
+    }
+
+    private static Map<String, Object> fleet(Connection c, String gateway) throws SQLException {
+        Map<String, Object> fleet = new LinkedHashMap<>();
+        fleet.put("gateway", gateway);
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, server_version FROM gateways WHERE name = ?")) {
+            ps.setString(1, gateway);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean known = rs.next();
+                fleet.put("state", known ? rs.getString(1) : "disconnected");
+                fleet.put("serverVersion", known ? rs.getString(2) : null);
+            }
+        }
+        List<Map<String, Object>> cards = cards(c, gateway, null);
+        cards.removeIf(card -> Boolean.TRUE.equals(card.get("gone")));
+        fleet.put("agents", cards);
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE NOT gone), count(*) FILTER (WHERE NOT gone AND has_active_run)
+                FROM sessions WHERE gateway = ?""")) {
+            ps.setString(1, gateway);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                fleet.put("sessions", Map.of("total", rs.getLong(1), "active", rs.getLong(2)));
+            }
+        }
+        List<Object> presence = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT data::text FROM presence WHERE gateway = ? ORDER BY instance_key")) {
+            ps.setString(1, gateway);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    presence.add(parse(rs.getString(1)));
+                }
+            }
+        }
+        fleet.put("presence", presence);
+        return fleet;
+    }
+
+    private static Map<String, Object> parse(String json) {
+        try {
+            return Json.parseObject(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable jsonb from the database", e);
+        }
+    }
+
+    private static SseMessage sse(long id, FleetMessages.Message m) {
+        return new SseMessage(id, m.event(), Json.write(m.data()), m.sessionKey());
+    }
+
+    private static Timestamp ts(long epochMs) {
+        return new Timestamp(epochMs);
+    }
+
+    /** One transaction's work: state writes batched per statement, the event log written last with ids in order. */
+    private final class Batch {
+        private final Connection c;
+        private final List<LogRow> log = new ArrayList<>();
+        private final Map<String, Object[]> sessions = new LinkedHashMap<>();
+        private final List<Object[]> runs = new ArrayList<>();
+        private final List<Object[]> agentRuns = new ArrayList<>();
+        private final Set<String> touchedGateways = new LinkedHashSet<>();
+        private final Map<String, Set<String>> touchedAgents = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> cards = new LinkedHashMap<>();
+
+        Batch(Connection c) {
+            this.c = c;
+        }
+
+        void event(FleetEvent e) throws SQLException {
+            Map<String, Object> p = e.payload() == null ? Map.of() : e.payload();
+            switch (e.event()) {
+                case "sessions.changed" -> {
+                    Map<String, Object> row = FleetMessages.sessionRow(p);
+                    long version = Json.number(p, "ts") != null ? Json.number(p, "ts") : e.receivedAt();
+                    session(e.gateway(), row, version, FleetMessages.isDelete(p), e.receivedAt());
+                }
+                case "chat" -> chat(e.gateway(), p, e.receivedAt());
+                case "presence" -> {
+                    flush();
+                    presence(e.gateway(), p.get("presence"), e.receivedAt());
+                }
+                case "gateway.connected", "gateway.disconnected" -> {
+                    flush();
+                    lifecycle(e);
+                }
+                default -> {
+                    // health, shutdown, config.changed: logged; the message (if any) is derived from the payload
+                }
+            }
+            if (!e.event().startsWith("gateway.")) {
+                log.add(new LogRow(e.gateway(), e.event(), e.seq(), e.receivedAt(), p));
+            }
+        }
+
+        void snapshot(FleetSnapshot s) throws SQLException {
+            flush();
+            String gw = s.getGateway();
+            long now = System.currentTimeMillis();
+            List<Map<String, Object>> agents = agentsOf(s.getAgents());
+            Object defaultId = s.getAgents() == null ? null : s.getAgents().get("defaultId");
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_AGENT)) {
+                for (Map<String, Object> a : agents) {
+                    Map<String, Object> identity = Json.map(a.get("identity"));
+                    String id = Json.string(a, "id");
+                    ps.setString(1, gw);
+                    ps.setString(2, id);
+                    ps.setString(3, firstNonNull(Json.string(a, "name"), Json.string(identity, "name"), id));
+                    ps.setString(4, Json.string(identity, "emoji"));
+                    ps.setString(5, firstNonNull(Json.string(identity, "avatarUrl"), Json.string(identity, "avatar")));
+                    ps.setBoolean(6, id != null && id.equals(defaultId));
+                    ps.setString(7, Json.string(Json.map(a.get("model")), "primary"));
+                    ps.setString(8, Json.write(a));
+                    ps.setTimestamp(9, ts(now));
+                    ps.addBatch();
+                    touch(gw, id);
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE agents SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
+                ps.setString(1, gw);
+                ps.setTimestamp(2, ts(s.getStartedAt()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        touch(gw, rs.getString(1));
+                    }
+                }
+            }
+            if (!s.isAgentsOnly()) {
+                for (FleetSnapshot.Listed listed : s.getSessions()) {
+                    Map<String, Object> row = listed.row();
+                    Long updatedAt = Json.number(row, "updatedAt");
+                    session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now);
+                }
+                flush();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE sessions SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
+                    ps.setString(1, gw);
+                    ps.setTimestamp(2, ts(s.getStartedAt()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            touch(gw, rs.getString(1));
+                        }
+                    }
+                }
+                if (s.getPresence() != null) {
+                    presence(gw, s.getPresence(), now);
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET last_sync_at = now() WHERE name = ?")) {
+                    ps.setString(1, gw);
+                    ps.executeUpdate();
+                }
+                log.add(new LogRow(gw, FleetMessages.FLEET_UPDATE, null, now, null)); // data read after all writes
+            }
+        }
+
+        private void session(String gw, Map<String, Object> row, long version, boolean gone, long seenAt) {
+            String key = Json.string(row, "key");
+            if (key == null) {
+                return;
+            }
+            String agentId = Json.string(row, "agentId");
+            Object[] prev = sessions.get(gw + "\n" + key);
+            if (prev != null && (long) prev[7] > version) {
+                return; // the batch already holds newer data for this session
+            }
+            sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, Json.string(row, "sessionId"),
+                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
+                    version, Json.write(row), gone, ts(seenAt)});
+            touch(gw, agentId);
+        }
+
+        private void chat(String gw, Map<String, Object> p, long receivedAt) {
+            String state = Json.string(p, "state");
+            String key = Json.string(p, "sessionKey");
+            String agentId = Json.string(p, "agentId");
+            if (state == null || key == null) {
+                return;
+            }
+            boolean active = "status".equals(state) || "delta".equals(state);
+            runs.add(new Object[] {gw, key, agentId, active, active ? Json.string(p, "runId") : null, ts(receivedAt)});
+            if (!active && agentId != null) {
+                agentRuns.add(new Object[] {state, ts(receivedAt), gw, agentId});
+            }
+            touch(gw, agentId);
+        }
+
+        @SuppressWarnings("unchecked")
+        private void presence(String gw, Object entries, long at) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_PRESENCE)) {
+                for (Object o : entries instanceof List<?> l ? l : List.of()) {
+                    Map<String, Object> entry = (Map<String, Object>) o;
+                    ps.setString(1, gw);
+                    ps.setString(2, FleetMessages.presenceKey(entry));
+                    ps.setString(3, Json.string(entry, "mode"));
+                    ps.setString(4, Json.string(entry, "reason"));
+                    ps.setString(5, Json.string(entry, "host"));
+                    Long t = Json.number(entry, "ts");
+                    if (t == null) {
+                        ps.setNull(6, java.sql.Types.BIGINT);
+                    } else {
+                        ps.setLong(6, t);
+                    }
+                    ps.setString(7, Json.write(entry));
+                    ps.setTimestamp(8, ts(at));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM presence WHERE gateway = ? AND seen_at < ?")) {
+                ps.setString(1, gw);
+                ps.setTimestamp(2, ts(at));
+                ps.executeUpdate();
+            }
+        }
+
+        private void lifecycle(FleetEvent e) throws SQLException {
+            boolean connected = "gateway.connected".equals(e.event());
+            Map<String, Object> p = e.payload() == null ? Map.of() : e.payload();
+            Map<String, Object> server = Json.map(p.get("server"));
+            String state = connected ? "connected" : String.valueOf(p.getOrDefault("state", "disconnected"));
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_GATEWAY)) {
+                ps.setString(1, e.gateway());
+                ps.setString(2, Json.string(p, "url"));
+                ps.setString(3, state);
+                ps.setString(4, Json.string(server, "version"));
+                ps.setString(5, Json.string(server, "connId"));
+                ps.executeUpdate();
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("gateway", e.gateway());
+            data.put("state", state);
+            if (connected) {
+                data.put("serverVersion", Json.string(server, "version"));
+                data.put("connId", Json.string(server, "connId"));
+                data.put("protocol", p.get("protocol"));
+            } else {
+                data.put("code", p.get("code"));
+                data.put("reason", p.get("reason"));
+            }
+            log.add(new LogRow(e.gateway(), FleetMessages.GATEWAY_STATUS, null, e.receivedAt(), data));
+            if (!connected) {
+                // every card of the gateway turns offline: one fleet.update instead of an agent.update each
+                log.add(new LogRow(e.gateway(), FleetMessages.FLEET_UPDATE, null, e.receivedAt(), null));
+            }
+        }
+
+        private void touch(String gw, String agentId) {
+            touchedGateways.add(gw);
+            if (agentId != null) {
+                touchedAgents.computeIfAbsent(gw, k -> new LinkedHashSet<>()).add(agentId);
+            }
+        }
+
+        /** Writes the batched session and run changes. */
+        private void flush() throws SQLException {
+            if (!sessions.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSION)) {
+                    for (Object[] r : sessions.values()) {
+                        for (int i = 0; i < r.length; i++) {
+                            ps.setObject(i + 1, r[i]);
+                        }
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                sessions.clear();
+            }
+            batch(SESSION_RUN, runs);
+            batch(AGENT_RUN, agentRuns);
+        }
+
+        private void batch(String sql, List<Object[]> rows) throws SQLException {
+            if (rows.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Object[] r : rows) {
+                    for (int i = 0; i < r.length; i++) {
+                        ps.setObject(i + 1, r[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            rows.clear();
+        }
+
+        /** Flushes, derives fleet.update data and changed agent cards, writes the event log and returns the messages. */
+        List<SseMessage> finish() throws SQLException {
+            flush();
+            boolean fleetUpdate = false;
+            for (LogRow row : log) {
+                if (FleetMessages.FLEET_UPDATE.equals(row.event)) {
+                    row.payload = fleet(c, row.gateway);
+                    fleetUpdate = true;
+                }
+            }
+            for (Map.Entry<String, Set<String>> e : touchedAgents.entrySet()) {
+                for (Map<String, Object> card : cards(c, e.getKey(), e.getValue())) {
+                    String cardKey = e.getKey() + "\n" + card.get("id");
+                    if (!card.equals(pushedCards.get(cardKey))) {
+                        cards.put(cardKey, card);
+                        if (!fleetUpdate) {
+                            log.add(new LogRow(e.getKey(), FleetMessages.AGENT_UPDATE, null, System.currentTimeMillis(), card));
+                        }
+                    }
+                }
+            }
+            if (fleetUpdate) {
+                // the fleet.update carries every card: remember them all as pushed
+                for (String gw : touchedGatewaysWithFleetUpdate()) {
+                    for (Map<String, Object> card : cards(c, gw, null)) {
+                        cards.put(gw + "\n" + card.get("id"), card);
+                    }
+                }
+            }
+            return writeLog();
+        }
+
+        private Set<String> touchedGatewaysWithFleetUpdate() {
+            Set<String> out = new LinkedHashSet<>();
+            log.stream().filter(r -> FleetMessages.FLEET_UPDATE.equals(r.event)).forEach(r -> out.add(r.gateway));
+            return out;
+        }
+
+        private List<SseMessage> writeLog() throws SQLException {
+            List<SseMessage> messages = new ArrayList<>();
+            if (log.isEmpty()) {
+                return messages;
+            }
+            long[] ids = new long[log.size()];
+            try (PreparedStatement ps = c.prepareStatement("SELECT nextval('event_log_id_seq') FROM generate_series(1, ?)")) {
+                ps.setInt(1, ids.length);
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int i = 0; rs.next(); i++) {
+                        ids[i] = rs.getLong(1);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+                for (int i = 0; i < ids.length; i++) {
+                    LogRow row = log.get(i);
+                    ps.setLong(1, ids[i]);
+                    ps.setString(2, row.gateway);
+                    ps.setString(3, row.event);
+                    if (row.seq == null) {
+                        ps.setNull(4, java.sql.Types.BIGINT);
+                    } else {
+                        ps.setLong(4, row.seq);
+                    }
+                    ps.setTimestamp(5, ts(row.receivedAt));
+                    ps.setString(6, Json.write(row.payload));
+                    ps.addBatch();
+                    FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
+                    if (m != null) {
+                        messages.add(sse(ids[i], m));
+                    }
+                }
+                ps.executeBatch();
+            }
+            return messages;
+        }
+    }
+
+    private static final class LogRow {
+        final String gateway;
+        final String event;
+        final Long seq;
+        final long receivedAt;
+        Map<String, Object> payload;
+
+        LogRow(String gateway, String event, Long seq, long receivedAt, Map<String, Object> payload) {
+            this.gateway = gateway;
+            this.event = event;
+            this.seq = seq;
+            this.receivedAt = receivedAt;
+            this.payload = payload;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> agentsOf(Map<String, Object> agentsList) {
+        Object agents = agentsList == null ? null : agentsList.get("agents");
+        return agents instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static String firstNonNull(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

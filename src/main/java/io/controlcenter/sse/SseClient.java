@@ -1,0 +1,249 @@
+package io.controlcenter.sse;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open event stream. Broadcasts are queued from any thread into a bounded inbox ({@link #offer}); everything else
+ * runs on the event loop of the client's connection: the replay or snapshot first, then the inbox, written while
+ * Vert.x's write queue has room and resumed by its drain handler.
+ */
+final class SseClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SseClient.class);
+    private static final byte[] CONNECTED = ": connected\n\n".getBytes();
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes();
+
+    private enum Mode { REPLAY, SNAPSHOT, LIVE }
+
+    /** A message encoded once for all the clients it goes to. */
+    record Encoded(long id, byte[] bytes) {
+        static Encoded of(SseMessage m) {
+            return new Encoded(m.id(), m.wireBytes());
+        }
+    }
+
+    private final SseHub hub;
+    private final HttpServerResponse response;
+    private final Context context;
+    private final String sessionKey;
+    private final String remote;
+    private final int limit;
+    private final ConcurrentLinkedQueue<Encoded> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    // event-loop confined
+    private final ArrayDeque<Encoded> preface = new ArrayDeque<>();
+    private Mode mode = Mode.LIVE;
+    private SseReplay replay;
+    private SseSnapshot snapshot;
+    private boolean fetching;
+    private long cursor;
+    /** Largest id already covered by the replay or snapshot: live messages up to it are not sent again. */
+    private long sentUpTo;
+    private long heartbeatTimer = -1;
+
+    SseClient(SseHub hub, HttpServerResponse response, Context context, String sessionKey, String remote, int limit) {
+        this.hub = hub;
+        this.response = response;
+        this.context = context;
+        this.sessionKey = sessionKey;
+        this.remote = remote;
+        this.limit = limit;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    String sessionKey() {
+        return sessionKey;
+    }
+
+    boolean accepts(SseMessage m) {
+        return sessionKey == null || sessionKey.equals(m.sessionKey());
+    }
+
+    /** On the event loop, once registered: the first comment, the heartbeat, then replay, snapshot or live. */
+    void begin(Long lastEventId, SseReplay replay, SseSnapshot snapshot, long heartbeatMs) {
+        response.write(Buffer.buffer(CONNECTED));
+        heartbeatTimer = context.owner().setPeriodic(heartbeatMs, t -> heartbeat());
+        if (lastEventId != null && replay != null) {
+            this.replay = replay;
+            mode = Mode.REPLAY;
+            cursor = lastEventId;
+            sentUpTo = lastEventId;
+        } else {
+            // no replay source: a resuming client gets the snapshot too, and nothing it already has
+            sentUpTo = lastEventId == null ? 0 : lastEventId;
+            if (snapshot != null) {
+                this.snapshot = snapshot;
+                mode = Mode.SNAPSHOT;
+            }
+        }
+        pump();
+    }
+
+    /** From the broadcasting thread. False when the inbox is full: the client is too slow and must go. */
+    boolean offer(Encoded e) {
+        if (closed.get()) {
+            return true;
+        }
+        if (queued.incrementAndGet() > limit) {
+            return false;
+        }
+        inbox.add(e);
+        if (pumpScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> pump());
+        }
+        return true;
+    }
+
+    /** Writes what is waiting while the connection takes it; the drain handler calls it again. */
+    void pump() {
+        pumpScheduled.set(false);
+        if (closed.get()) {
+            return;
+        }
+        while (!response.writeQueueFull()) {
+            Encoded e = preface.poll();
+            if (e == null) {
+                if (mode != Mode.LIVE) {
+                    if (!fetching) {
+                        fetch();
+                    }
+                    return;
+                }
+                e = inbox.poll();
+                if (e == null) {
+                    return;
+                }
+                queued.decrementAndGet();
+                if (e.id() > 0 && e.id() <= sentUpTo) {
+                    continue; // already sent by the replay or snapshot
+                }
+            }
+            response.write(Buffer.buffer(e.bytes()));
+            hub.countSent();
+        }
+    }
+
+    /** The next replay page, or the snapshot, on a worker thread; written in order, before any live message. */
+    private void fetch() {
+        fetching = true;
+        Mode fetchingFor = mode;
+        long after = cursor;
+        Future<List<SseMessage>> page = context.executeBlocking(() -> fetchingFor == Mode.REPLAY
+                ? replay.since(after, SseHub.REPLAY_PAGE) : snapshot.snapshot(sessionKey), false);
+        page.onComplete(ar -> {
+            fetching = false;
+            if (closed.get()) {
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warn("SSE client {}: {} failed ({}); closing the stream so it reconnects", remote,
+                        fetchingFor == Mode.REPLAY ? "replay after id " + after : "snapshot", String.valueOf(ar.cause()));
+                hub.closed(this);
+                disconnect();
+                return;
+            }
+            List<SseMessage> messages = ar.result() == null ? List.of() : ar.result();
+            if (fetchingFor == Mode.REPLAY) {
+                for (SseMessage m : messages) {
+                    if (m.id() > cursor) {
+                        cursor = m.id();
+                        if (accepts(m)) {
+                            preface.add(Encoded.of(m));
+                        }
+                    }
+                }
+                sentUpTo = Math.max(sentUpTo, cursor);
+                if (messages.size() < SseHub.REPLAY_PAGE) {
+                    mode = Mode.LIVE;
+                } else if (cursor == after) {
+                    LOG.warn("SSE client {}: the replay source returned a full page without a newer id than {}; "
+                            + "going live", remote, after);
+                    mode = Mode.LIVE;
+                }
+            } else {
+                for (SseMessage m : messages) {
+                    sentUpTo = Math.max(sentUpTo, m.id());
+                    if (accepts(m)) {
+                        preface.add(Encoded.of(m));
+                    }
+                }
+                mode = Mode.LIVE;
+            }
+            pump();
+        });
+    }
+
+    private void heartbeat() {
+        if (!closed.get() && !response.writeQueueFull()) {
+            response.write(Buffer.buffer(HEARTBEAT));
+        }
+    }
+
+    /** Marks it closed; true only for the first caller. */
+    boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    /** The connection is gone (the client left, or an error): forget what was waiting. */
+    void onClosed() {
+        closed.set(true);
+        context.runOnContext(v -> release());
+    }
+
+    /** Drops the connection without ending the stream (a slow client: its unsent data is thrown away). */
+    void disconnect() {
+        closed.set(true);
+        context.runOnContext(v -> {
+            release();
+            response.close();
+        });
+    }
+
+    /** Ends the stream normally (Camel stops). */
+    Future<Void> end() {
+        closed.set(true);
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            release();
+            if (!response.ended() && !response.closed()) {
+                response.end().onComplete(done);
+            } else {
+                done.tryComplete();
+            }
+        });
+        return done.future();
+    }
+
+    private void release() {
+        if (heartbeatTimer >= 0) {
+            context.owner().cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+        preface.clear();
+        inbox.clear();
+        queued.set(0);
+    }
+
+    @Override
+    public String toString() {
+        return remote + (sessionKey == null ? "" : " (session " + sessionKey + ")");
+    }
+}
