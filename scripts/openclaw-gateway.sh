@@ -222,6 +222,8 @@ obj(obj(cfg, "models"), "providers").mock = {
 };
 const agents = obj(cfg, "agents");
 obj(obj(agents, "defaults"), "model").primary = "mock/mock-1";
+// lets the HTTP tool agents_list (Control Center's polling fallback) list every agent, not only the default one
+obj(obj(agents, "defaults"), "subagents").allowAgents = ["*"];
 if (fresh || !agents.entries) {
   agents.entries = { main: {}, research: { name: "research" }, ops: { name: "Ops" } };
 }

@@ -14,16 +14,33 @@ public final class FleetSnapshot {
     private final String gateway;
     private final long startedAt;
     private final boolean agentsOnly;
+    private final String source;
+    private boolean agentsComplete = true;
     private Map<String, Object> agents;
     private final List<Listed> sessions = new ArrayList<>();
     private long nextOffset;
     private boolean moreSessions = true;
     private List<Object> presence;
 
-    public FleetSnapshot(String gateway, boolean agentsOnly) {
+    public FleetSnapshot(String gateway, boolean agentsOnly, String source) {
         this.gateway = gateway;
         this.agentsOnly = agentsOnly;
+        this.source = source;
         this.startedAt = System.currentTimeMillis();
+    }
+
+    /** Where it was read: {@code websocket} (the RPC sync) or {@code polling} (the HTTP fallback). */
+    public String getSource() {
+        return source;
+    }
+
+    /** Whether the agent listing has every agent, so that those missing from it are gone. */
+    public boolean isAgentsComplete() {
+        return agentsComplete;
+    }
+
+    public void setAgentsComplete(boolean agentsComplete) {
+        this.agentsComplete = agentsComplete;
     }
 
     public String getGateway() {

@@ -39,7 +39,8 @@ public class FleetStore {
                 status         = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.status ELSE s.status END,
                 has_active_run = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.has_active_run ELSE s.has_active_run END,
                 updated_at_ms  = GREATEST(s.updated_at_ms, EXCLUDED.updated_at_ms),
-                data           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.data ELSE s.data END,
+                data           = CASE WHEN EXCLUDED.version < s.version THEN s.data
+                                      WHEN CAST(? AS boolean) THEN s.data || EXCLUDED.data ELSE EXCLUDED.data END,
                 gone           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.gone ELSE s.gone END,
                 version        = GREATEST(s.version, EXCLUDED.version),
                 seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
@@ -53,8 +54,11 @@ public class FleetStore {
     private static final String UPSERT_AGENT = """
             INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
-            ON CONFLICT (gateway, agent_id) DO UPDATE SET name = EXCLUDED.name, emoji = EXCLUDED.emoji,
-                avatar = EXCLUDED.avatar, is_default = EXCLUDED.is_default, model = EXCLUDED.model, data = EXCLUDED.data,
+            ON CONFLICT (gateway, agent_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, a.name),
+                emoji = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.emoji, a.emoji) ELSE EXCLUDED.emoji END,
+                avatar = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.avatar, a.avatar) ELSE EXCLUDED.avatar END,
+                is_default = EXCLUDED.is_default, model = COALESCE(EXCLUDED.model, a.model),
+                data = CASE WHEN CAST(? AS boolean) THEN a.data || EXCLUDED.data ELSE EXCLUDED.data END,
                 gone = false, seen_at = EXCLUDED.seen_at""";
     private static final String UPSERT_PRESENCE = """
             INSERT INTO presence (gateway, instance_key, mode, reason, host, ts, data, seen_at)
@@ -66,6 +70,10 @@ public class FleetStore {
             ON CONFLICT (name) DO UPDATE SET url = COALESCE(EXCLUDED.url, gateways.url), state = EXCLUDED.state,
                 server_version = COALESCE(EXCLUDED.server_version, gateways.server_version),
                 conn_id = EXCLUDED.conn_id, updated_at = now()""";
+    private static final String SYNCED = """
+            INSERT INTO gateways (name, state, last_sync_at) VALUES (?, ?, now())
+            ON CONFLICT (name) DO UPDATE SET last_sync_at = now(),
+                state = CASE WHEN ? = 'polling' AND gateways.state <> 'connected' THEN 'polling' ELSE gateways.state END""";
     private static final String INSERT_EVENT = """
             INSERT INTO event_log (id, gateway, event, seq, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
     private static final String CARDS = """
@@ -239,7 +247,8 @@ public class FleetStore {
         long activeRuns = rs.getLong("active_runs");
         boolean gone = rs.getBoolean("gone");
         String status;
-        if (!"connected".equals(rs.getString("gateway_state"))) {
+        String gatewayState = rs.getString("gateway_state");
+        if (!"connected".equals(gatewayState) && !"polling".equals(gatewayState)) {
             status = "offline";
         } else if (activeRuns > 0) {
             status = "working";
@@ -332,7 +341,7 @@ public class FleetStore {
                 case "sessions.changed" -> {
                     Map<String, Object> row = FleetMessages.sessionRow(p);
                     long version = Json.number(p, "ts") != null ? Json.number(p, "ts") : e.receivedAt();
-                    session(e.gateway(), row, version, FleetMessages.isDelete(p), e.receivedAt());
+                    session(e.gateway(), row, version, FleetMessages.isDelete(p), e.receivedAt(), false);
                 }
                 case "chat" -> chat(e.gateway(), p, e.receivedAt());
                 case "presence" -> {
@@ -356,6 +365,7 @@ public class FleetStore {
             flush();
             String gw = s.getGateway();
             long now = System.currentTimeMillis();
+            boolean partial = "polling".equals(s.getSource());
             List<Map<String, Object>> agents = agentsOf(s.getAgents());
             Object defaultId = s.getAgents() == null ? null : s.getAgents().get("defaultId");
             try (PreparedStatement ps = c.prepareStatement(UPSERT_AGENT)) {
@@ -371,18 +381,24 @@ public class FleetStore {
                     ps.setString(7, Json.string(Json.map(a.get("model")), "primary"));
                     ps.setString(8, Json.write(a));
                     ps.setTimestamp(9, ts(now));
+                    // a polled agent (agents_list) has fewer fields: it fills in, never blanks what the WebSocket gave
+                    ps.setBoolean(10, partial);
+                    ps.setBoolean(11, partial);
+                    ps.setBoolean(12, partial);
                     ps.addBatch();
                     touch(gw, id);
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE agents SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
-                ps.setString(1, gw);
-                ps.setTimestamp(2, ts(s.getStartedAt()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        touch(gw, rs.getString(1));
+            if (s.isAgentsComplete()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE agents SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
+                    ps.setString(1, gw);
+                    ps.setTimestamp(2, ts(s.getStartedAt()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            touch(gw, rs.getString(1));
+                        }
                     }
                 }
             }
@@ -390,7 +406,7 @@ public class FleetStore {
                 for (FleetSnapshot.Listed listed : s.getSessions()) {
                     Map<String, Object> row = listed.row();
                     Long updatedAt = Json.number(row, "updatedAt");
-                    session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now);
+                    session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now, partial);
                 }
                 flush();
                 try (PreparedStatement ps = c.prepareStatement(
@@ -406,15 +422,21 @@ public class FleetStore {
                 if (s.getPresence() != null) {
                     presence(gw, s.getPresence(), now);
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE gateways SET last_sync_at = now() WHERE name = ?")) {
+                // a poll shows the gateway reachable over HTTP: its agents are not offline (unless the WebSocket is back)
+                try (PreparedStatement ps = c.prepareStatement(SYNCED)) {
                     ps.setString(1, gw);
+                    ps.setString(2, "polling".equals(s.getSource()) ? "polling" : "connected");
+                    ps.setString(3, s.getSource());
                     ps.executeUpdate();
                 }
-                log.add(new LogRow(gw, FleetMessages.FLEET_UPDATE, null, now, null)); // data read after all writes
+                LogRow fleet = new LogRow(gw, FleetMessages.FLEET_UPDATE, null, now, null); // data read after all writes
+                fleet.source = s.getSource();
+                log.add(fleet);
             }
         }
 
-        private void session(String gw, Map<String, Object> row, long version, boolean gone, long seenAt) {
+        /** {@code partial}: a polled row with fewer fields, merged into the stored one instead of replacing it. */
+        private void session(String gw, Map<String, Object> row, long version, boolean gone, long seenAt, boolean partial) {
             String key = Json.string(row, "key");
             if (key == null) {
                 return;
@@ -426,7 +448,7 @@ public class FleetStore {
             }
             sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, Json.string(row, "sessionId"),
                     Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
-                    version, Json.write(row), gone, ts(seenAt)});
+                    version, Json.write(row), gone, ts(seenAt), partial});
             touch(gw, agentId);
         }
 
@@ -553,6 +575,7 @@ public class FleetStore {
             for (LogRow row : log) {
                 if (FleetMessages.FLEET_UPDATE.equals(row.event)) {
                     row.payload = fleet(c, row.gateway);
+                    row.payload.put("source", row.source);
                     fleetUpdate = true;
                 }
             }
@@ -629,6 +652,8 @@ public class FleetStore {
         final Long seq;
         final long receivedAt;
         Map<String, Object> payload;
+        /** For fleet.update: websocket or polling (null when a disconnect caused it). */
+        String source;
 
         LogRow(String gateway, String event, Long seq, long receivedAt, Map<String, Object> payload) {
             this.gateway = gateway;

@@ -13,7 +13,7 @@ public class FleetSync {
     }
 
     public FleetSnapshot begin(String gateway, String scope) {
-        return new FleetSnapshot(gateway, "agents".equals(scope));
+        return new FleetSnapshot(gateway, "agents".equals(scope), "websocket");
     }
 
     public void agents(FleetSnapshot snapshot, Map<String, Object> agentsList) {

@@ -63,7 +63,7 @@ public class GatewayClient extends ServiceSupport {
     private long connectionNumbers;
     private long reconnectTimer = -1;
     private long restartExpectedMs;
-    private boolean everConnected;
+    private volatile boolean everConnected;
     private GatewayListener listener;
 
     // read from any thread
@@ -77,6 +77,8 @@ public class GatewayClient extends ServiceSupport {
     private volatile long tickIntervalMs;
     private volatile long maxPayload;
     private volatile Instant connectedSince;
+    /** When the WebSocket was last not connected since (start, or the loss of the last connection); null while connected. */
+    private volatile Instant downSince = Instant.now();
     private volatile Instant lastFrameAt;
     private volatile Instant lastTickAt;
     private volatile Instant nextAttemptAt;
@@ -458,6 +460,7 @@ public class GatewayClient extends ServiceSupport {
         lastError = null;
         restartExpectedMs = 0;
         connectedSince = Instant.now();
+        downSince = null;
         state = GatewayState.CONNECTED;
         long check = Math.max(50, Math.min(1_000, c.tickIntervalMs / 4));
         c.watchdogTimer = vertx.setPeriodic(check, t -> watchTicks(c));
@@ -538,6 +541,9 @@ public class GatewayClient extends ServiceSupport {
         lastCloseCode = code;
         lastCloseReason = reason;
         connId = c.helloReceived ? connId : null;
+        if (c.helloReceived) {
+            downSince = Instant.now();
+        }
         GatewayListener l = listener;
         if (l == null) {
             state = GatewayState.DISCONNECTED;
@@ -673,6 +679,15 @@ public class GatewayClient extends ServiceSupport {
 
     public GatewayState getGatewayState() {
         return state;
+    }
+
+    /** Since when the WebSocket has not been connected (Control Center's start, or the last drop); null while connected. */
+    public Instant getDownSince() {
+        return downSince;
+    }
+
+    public boolean hasEverConnected() {
+        return everConnected;
     }
 
     @ManagedAttribute(description = "Gateway name from configuration")

@@ -78,7 +78,44 @@ public final class FakeFleet {
         return p;
     }
 
+    /** The HTTP tools of the real gateway over this fleet: agents_list (all agents allowed) and sessions_list. */
+    private void installTools(FakeGateway gateway) {
+        gateway.tool("agents_list", args -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Map<String, Object> a : agents) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("id", a.get("id"));
+                entry.put("name", a.get("name"));
+                entry.put("configured", true);
+                entry.put("model", ((Map<?, ?>) a.getOrDefault("model", Map.of("primary", "mock/mock-1"))).get("primary"));
+                list.add(entry);
+            }
+            return Map.of("requester", agents.isEmpty() ? "main" : agents.get(0).get("id"), "allowAny", true, "agents", list);
+        });
+        gateway.tool("sessions_list", args -> {
+            int limit = Math.min(200, ((Number) args.getOrDefault("limit", 100)).intValue());
+            int offset = ((Number) args.getOrDefault("offset", 0)).intValue();
+            List<Map<String, Object>> all = new ArrayList<>(sessions.values());
+            List<Map<String, Object>> page = new ArrayList<>();
+            for (Map<String, Object> row : all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()))) {
+                Map<String, Object> r = new LinkedHashMap<>(row);
+                r.remove("hasActiveRun"); // not in the tool's rows: derived from status
+                page.add(r);
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("count", page.size());
+            details.put("sessions", page);
+            details.put("hasMore", offset + limit < all.size());
+            if (offset + limit < all.size()) {
+                details.put("nextOffset", offset + limit);
+            }
+            details.put("limitApplied", limit);
+            return details;
+        });
+    }
+
     public FakeFleet install(FakeGateway gateway) {
+        installTools(gateway);
         gateway.method("agents.list", (conn, req) -> conn.respond(req.get("id"), Map.of(
                 "defaultId", agents.isEmpty() ? "main" : agents.get(0).get("id"), "mainKey", "main",
                 "scope", "per-sender", "agents", new ArrayList<>(agents))));

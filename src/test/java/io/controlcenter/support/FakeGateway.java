@@ -46,6 +46,14 @@ public final class FakeGateway implements AutoCloseable {
     /** Every accepted socket, in order. */
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
     private final Map<String, BiConsumer<Conn, Map<String, Object>>> methods = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Function<Map<String, Object>, Map<String, Object>>> tools =
+            new ConcurrentHashMap<>();
+    /** Every POST /tools/invoke body received (tool and args), in order. */
+    public final List<Map<String, Object>> toolCalls = new CopyOnWriteArrayList<>();
+    /** When set, POST /tools/invoke answers with this HTTP status (e.g. 500) instead of the tool's result. */
+    public volatile int httpFailure;
+    /** When false, WebSocket upgrades are refused (HTTP keeps working). */
+    public volatile boolean acceptWebSockets = true;
 
     public volatile String token = TOKEN;
     /** Protocol versions the server accepts (the real one: 4 for operators). */
@@ -68,7 +76,8 @@ public final class FakeGateway implements AutoCloseable {
                         .setHost("127.0.0.1")
                         .setMaxWebSocketFrameSize(64 * 1024 * 1024) // one frame per message, like the real gateway
                         .setMaxWebSocketMessageSize(64 * 1024 * 1024))
-                .webSocketHandler(this::accept);
+                .webSocketHandler(this::accept)
+                .requestHandler(this::http);
         try {
             server = server.listen(wantedPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -111,11 +120,57 @@ public final class FakeGateway implements AutoCloseable {
         return this;
     }
 
+    /** Answers {@code POST /tools/invoke} for {@code tool}: the function gets the args and returns result.details. */
+    public FakeGateway tool(String tool, java.util.function.Function<Map<String, Object>, Map<String, Object>> handler) {
+        tools.put(tool, handler);
+        return this;
+    }
+
+    /** The gateway's HTTP side as the real one answers it (docs/HTTP-FALLBACK-NOTES.md). */
+    private void http(io.vertx.core.http.HttpServerRequest req) {
+        if (!"/tools/invoke".equals(req.path())) {
+            req.response().setStatusCode(404).end();
+            return;
+        }
+        if (!("Bearer " + token).equals(req.getHeader("Authorization"))) {
+            req.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":{\"message\":\"Unauthorized\",\"type\":\"unauthorized\"}}");
+            return;
+        }
+        req.body().onSuccess(buf -> {
+            Map<String, Object> body;
+            try {
+                body = Json.parseObject(buf.toString());
+            } catch (Exception e) {
+                req.response().setStatusCode(400).end();
+                return;
+            }
+            toolCalls.add(body);
+            if (httpFailure != 0) {
+                req.response().setStatusCode(httpFailure).end("{\"error\":{\"message\":\"tool execution failed\"}}");
+                return;
+            }
+            var handler = tools.get(String.valueOf(body.get("tool")));
+            if (handler == null) {
+                req.response().setStatusCode(404).end("{\"error\":{\"message\":\"Tool not available\"}}");
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details = handler.apply((Map<String, Object>) body.getOrDefault("args", Map.of()));
+            req.response().putHeader("Content-Type", "application/json").end(Json.write(Map.of("ok", true, "result",
+                    Map.of("content", List.of(Map.of("type", "text", "text", Json.write(details))), "details", details))));
+        });
+    }
+
     public Conn last() {
         return connections.isEmpty() ? null : connections.get(connections.size() - 1);
     }
 
     private void accept(ServerWebSocket ws) {
+        if (!acceptWebSockets) {
+            ws.reject(503);
+            return;
+        }
         Conn c = new Conn(ws);
         connections.add(c);
         ws.textMessageHandler(text -> c.onText(text));
