@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the ordered stream of fleet events and sync snapshots into batches for {@code direct:fleet-batch} (one
  * transaction each, then the push). One writer thread takes whatever has queued up while the previous batch was
- * written, so batches grow with the load and add no delay when it is light. The queue is bounded: when the database
+ * written and waits at most {@code maxDelayMs} for more, up to {@code maxBatch}: batches grow with the load (by size)
+ * and a lone event waits no longer than the delay (by time). The queue is bounded: when the database
  * is slow or down, {@link #submit} blocks, and so the gateway connection pauses reading instead of dropping events.
  */
 @ManagedResource(description = "Fleet event batches to PostgreSQL")
@@ -32,6 +33,7 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(FleetBatcher.class);
 
     private final int maxBatch;
+    private final long maxDelayNanos;
     private final BlockingQueue<Object> queue;
     private final String target;
     private final AtomicLong batches = new AtomicLong();
@@ -42,9 +44,10 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware {
     private Thread writer;
     private volatile boolean running;
 
-    public FleetBatcher(int queueSize, int maxBatch, String target) {
+    public FleetBatcher(int queueSize, int maxBatch, long maxDelayMs, String target) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.maxBatch = maxBatch;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
         this.target = target;
     }
 
@@ -104,6 +107,16 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long deadline = System.nanoTime() + maxDelayNanos;
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Object next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

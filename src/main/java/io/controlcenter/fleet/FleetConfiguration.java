@@ -2,6 +2,7 @@ package io.controlcenter.fleet;
 
 import javax.sql.DataSource;
 
+import io.controlcenter.config.Settings;
 import io.controlcenter.sse.SseHub;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -17,6 +18,7 @@ public class FleetConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent pc = context.getPropertiesComponent();
+        Settings settings = new Settings(pc, "fleet.");
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         if (dataSource == null) {
             throw new IllegalStateException("no dataSource: the database configuration must come first in "
@@ -26,6 +28,8 @@ public class FleetConfiguration implements CamelConfiguration {
         FleetBatcher batcher = new FleetBatcher(
                 Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("100000")),
                 Integer.parseInt(pc.resolveProperty("fleet.batch.max-size").orElse("1000")),
+                settings.value("batch.max-delay", 5L, org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0,
+                        "a duration of 0 ms or more"),
                 "direct:fleet-batch");
         batcher.setCamelContext(context);
         context.getRegistry().bind("fleetStore", store);

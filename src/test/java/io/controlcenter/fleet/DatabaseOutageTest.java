@@ -51,7 +51,7 @@ class DatabaseOutageTest extends FleetTestSupport {
             proxy.up();
             sender.join();
 
-            await("every event pushed", Duration.ofSeconds(60), () -> events(stream, "session.update").size() >= n);
+            await("every event pushed", Duration.ofSeconds(60), () -> countEvents(stream, "session.update") >= n);
             List<Object> labels = events(stream, "session.update").stream().map(m -> m.get("label")).toList();
             for (int i = 0; i < n; i++) {
                 assertEquals("n=" + i, labels.get(i));

@@ -91,6 +91,11 @@ abstract class FleetTestSupport extends GatewayTestSupport {
         return ((Number) sql(query).get(0).values().iterator().next()).longValue();
     }
 
+    /** How many events named {@code event} a stream has received (cheap: no parsing, for waiting). */
+    protected static long countEvents(SseStream s, String event) {
+        return s.events.stream().filter(e -> event.equals(e.event())).count();
+    }
+
     /** The events of a stream named {@code event}, data parsed. */
     protected static List<Map<String, Object>> events(SseStream s, String event) {
         return s.events.stream().filter(e -> event.equals(e.event())).map(e -> json(e.data())).toList();

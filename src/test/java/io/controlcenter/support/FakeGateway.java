@@ -230,6 +230,11 @@ public final class FakeGateway implements AutoCloseable {
             return n;
         }
 
+        /** The text of the next event frame, its seq taken now; send it later with {@link #sendText} (in order). */
+        public String eventText(String name, Object payload) {
+            return Json.write(Map.of("type", "event", "event", name, "payload", payload, "seq", seq.incrementAndGet()));
+        }
+
         /** An event with an explicit seq (to make gaps); later events continue from it. */
         public void event(String name, Object payload, long explicitSeq) {
             seq.set(explicitSeq);

@@ -28,10 +28,10 @@ public final class SseStream implements AutoCloseable {
     }
 
     public final HttpResponse<InputStream> response;
-    public final List<Event> events = new CopyOnWriteArrayList<>();
+    public final List<Event> events = new AppendOnlyList<>();
     public final List<String> comments = new CopyOnWriteArrayList<>();
     /** Every line received, in order. */
-    public final List<String> lines = new CopyOnWriteArrayList<>();
+    public final List<String> lines = new AppendOnlyList<>();
     public volatile boolean ended;
     public volatile Throwable error;
     private final Thread reader;
