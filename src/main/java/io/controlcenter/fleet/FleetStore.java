@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
@@ -90,6 +91,8 @@ public class FleetStore {
             ORDER BY a.is_default DESC, a.agent_id""";
 
     private final DataSource dataSource;
+    /** Only the single fleet-batch route thread calls {@link #persist}. */
+    private Attempt attempt;
     /** The card last pushed per gateway and agent: an agent.update goes out only when it changed. */
     private final Map<String, Map<String, Object>> pushedCards = new ConcurrentHashMap<>();
 
@@ -97,11 +100,27 @@ public class FleetStore {
         this.dataSource = dataSource;
     }
 
-    /** Persists a batch in one transaction and returns what to push, in order; nothing is pushed unless committed. */
+    /**
+     * Persists a batch in one transaction and returns what to push, in order; nothing is pushed unless committed.
+     * Called again with the same batch after a failure (the route retries), it first asks whether the failed attempt
+     * did commit (the connection can drop while the commit is acknowledged): then it returns that attempt's messages
+     * instead of storing the batch twice.
+     */
     public List<SseMessage> persist(List<Object> items) throws SQLException {
+        Attempt previous = attempt;
+        attempt = null;
+        if (previous != null && previous.items == items && committed(previous.token)) {
+            pushedCards.putAll(previous.cards);
+            return previous.messages;
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                UUID token = UUID.randomUUID();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO persisted_batches (token) VALUES (?)")) {
+                    ps.setObject(1, token);
+                    ps.executeUpdate();
+                }
                 Batch batch = new Batch(c);
                 for (Object item : items) {
                     if (item instanceof FleetSnapshot snapshot) {
@@ -111,14 +130,35 @@ public class FleetStore {
                     }
                 }
                 List<SseMessage> messages = batch.finish();
+                attempt = new Attempt(items, token, messages, batch.cards);
                 c.commit();
+                attempt = null;
                 pushedCards.putAll(batch.cards);
                 return messages;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the transaction ended with it
+                }
                 throw e;
             }
         }
+    }
+
+    private boolean committed(UUID token) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM persisted_batches WHERE token = ?")) {
+            ps.setObject(1, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The batch whose commit is under way, with what it will push: kept until the commit is known to have failed. */
+    private record Attempt(List<Object> items, UUID token, List<SseMessage> messages,
+                           Map<String, Map<String, Object>> cards) {
     }
 
     /** Agent cards of a gateway ({@code agentIds} null: all), gone ones included. */
@@ -210,8 +250,12 @@ public class FleetStore {
     public int pruneEventLog(String retention) throws SQLException {
         long ms = org.apache.camel.util.TimeUtils.toMilliSeconds(retention);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM event_log WHERE received_at < ?")) {
-            ps.setTimestamp(1, Timestamp.from(Instant.now().minusMillis(ms)));
+             PreparedStatement ps = c.prepareStatement("DELETE FROM event_log WHERE received_at < ?");
+             PreparedStatement tokens = c.prepareStatement("DELETE FROM persisted_batches WHERE stored_at < ?")) {
+            Timestamp cutoff = Timestamp.from(Instant.now().minusMillis(ms));
+            tokens.setTimestamp(1, cutoff);
+            tokens.executeUpdate();
+            ps.setTimestamp(1, cutoff);
             return ps.executeUpdate();
         }
     }
