@@ -435,16 +435,7 @@ public class FleetStore {
                 ps.executeBatch();
             }
             if (s.isAgentsComplete()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE agents SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
-                    ps.setString(1, gw);
-                    ps.setTimestamp(2, ts(s.getStartedAt()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            touch(gw, rs.getString(1));
-                        }
-                    }
-                }
+                markGone("agents", gw, s.getStartedAt());
             }
             if (!s.isAgentsOnly()) {
                 for (FleetSnapshot.Listed listed : s.getSessions()) {
@@ -453,16 +444,7 @@ public class FleetStore {
                     session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now, partial);
                 }
                 flush();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE sessions SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
-                    ps.setString(1, gw);
-                    ps.setTimestamp(2, ts(s.getStartedAt()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            touch(gw, rs.getString(1));
-                        }
-                    }
-                }
+                markGone("sessions", gw, s.getStartedAt());
                 if (s.getPresence() != null) {
                     presence(gw, s.getPresence(), now);
                 }
@@ -571,6 +553,20 @@ public class FleetStore {
             }
         }
 
+        /** Marks what a sync did not see (not touched since it started) as gone, in {@code table} (agents, sessions). */
+        private void markGone(String table, String gw, long startedAt) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                    + " SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
+                ps.setString(1, gw);
+                ps.setTimestamp(2, ts(startedAt));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        touch(gw, rs.getString(1));
+                    }
+                }
+            }
+        }
+
         private void touch(String gw, String agentId) {
             touchedGateways.add(gw);
             if (agentId != null) {
@@ -580,23 +576,13 @@ public class FleetStore {
 
         /** Writes the batched session and run changes. */
         private void flush() throws SQLException {
-            if (!sessions.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSION)) {
-                    for (Object[] r : sessions.values()) {
-                        for (int i = 0; i < r.length; i++) {
-                            ps.setObject(i + 1, r[i]);
-                        }
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                sessions.clear();
-            }
+            batch(UPSERT_SESSION, sessions.values()); // clearing the values view empties the map
             batch(SESSION_RUN, runs);
             batch(AGENT_RUN, agentRuns);
         }
 
-        private void batch(String sql, List<Object[]> rows) throws SQLException {
+        /** Runs {@code sql} once per row (parameters in order), as one JDBC batch, and empties the rows. */
+        private void batch(String sql, Collection<Object[]> rows) throws SQLException {
             if (rows.isEmpty()) {
                 return;
             }
