@@ -17,6 +17,8 @@ public final class FleetMessages {
     public static final String SESSION_UPDATE = "session.update";
     public static final String PRESENCE_UPDATE = "presence.update";
     public static final String GATEWAY_STATUS = "gateway.status";
+    /** A chat event of a run, as ChatTracker made it: sessionKey, runId, state, deltaText, text, replace, proactive. */
+    public static final String CHAT = "chat";
     /** Event log rows Control Center writes itself carry the message name and its data as payload. */
     static final List<String> OWN_MESSAGES = List.of(FLEET_UPDATE, AGENT_UPDATE, SESSION_UPDATE, GATEWAY_STATUS);
 
@@ -39,6 +41,7 @@ public final class FleetMessages {
                 card.put("gone", isDelete(payload));
                 yield new Message(SESSION_UPDATE, card, (String) card.get("key"));
             }
+            case CHAT -> new Message(CHAT, payload, Json.string(payload, "sessionKey"));
             case "presence" -> new Message(PRESENCE_UPDATE, presence(gateway, payload.get("presence")), null);
             case "health" -> new Message(GATEWAY_STATUS, health(gateway, payload), null);
             case "shutdown" -> {

@@ -51,6 +51,29 @@ public class FleetStore {
             ON CONFLICT (gateway, session_key) DO UPDATE SET
                 has_active_run = EXCLUDED.has_active_run, active_run_id = EXCLUDED.active_run_id,
                 agent_id = COALESCE(s.agent_id, EXCLUDED.agent_id), seen_at = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
+    private static final String TERMINAL = "('final', 'aborted', 'error')";
+    /** A run's state from its chat events: the first terminal state wins, whatever arrives after it. */
+    private static final String CHAT_RUN = """
+            INSERT INTO chat_runs AS r (gateway, run_id, session_key, agent_id, kind, state, phase, text, stop_reason,
+                                        error_message, error_kind, usage, started_by, proactive, started_at, ended_at,
+                                        last_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?)
+            ON CONFLICT (gateway, run_id) DO UPDATE SET
+                agent_id      = COALESCE(r.agent_id, EXCLUDED.agent_id),
+                state         = CASE WHEN r.state IN %1$s THEN r.state ELSE EXCLUDED.state END,
+                phase         = CASE WHEN r.state IN %1$s THEN r.phase ELSE COALESCE(EXCLUDED.phase, r.phase) END,
+                text          = CASE WHEN r.state IN %1$s THEN r.text ELSE EXCLUDED.text END,
+                stop_reason   = CASE WHEN r.state IN %1$s THEN r.stop_reason ELSE EXCLUDED.stop_reason END,
+                error_message = CASE WHEN r.state IN %1$s THEN r.error_message ELSE EXCLUDED.error_message END,
+                error_kind    = CASE WHEN r.state IN %1$s THEN r.error_kind ELSE EXCLUDED.error_kind END,
+                usage         = CASE WHEN r.state IN %1$s THEN r.usage ELSE COALESCE(EXCLUDED.usage, r.usage) END,
+                started_at    = LEAST(r.started_at, EXCLUDED.started_at),
+                ended_at      = CASE WHEN r.state IN %1$s THEN r.ended_at ELSE EXCLUDED.ended_at END,
+                last_seq      = GREATEST(r.last_seq, EXCLUDED.last_seq),
+                updated_at    = now()""".formatted(TERMINAL);
+    private static final String CHAT_MESSAGE = """
+            INSERT INTO chat_messages (gateway, run_id, session_key, role, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (gateway, run_id, role) DO NOTHING""";
     private static final String AGENT_RUN = "UPDATE agents SET last_run_state = ?, last_run_at = ? WHERE gateway = ? AND agent_id = ?";
     private static final String UPSERT_AGENT = """
             INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
@@ -371,6 +394,9 @@ public class FleetStore {
         private final Map<String, Object[]> sessions = new LinkedHashMap<>();
         private final List<Object[]> runs = new ArrayList<>();
         private final List<Object[]> agentRuns = new ArrayList<>();
+        /** The latest state of each chat run in this batch (one upsert per run), and the messages runs ended with. */
+        private final Map<String, Object[]> chatRuns = new LinkedHashMap<>();
+        private final List<Object[]> chatMessages = new ArrayList<>();
         private final Set<String> touchedGateways = new LinkedHashSet<>();
         private final Map<String, Set<String>> touchedAgents = new LinkedHashMap<>();
         private final Map<String, Map<String, Object>> cards = new LinkedHashMap<>();
@@ -491,6 +517,28 @@ public class FleetStore {
                 agentRuns.add(new Object[] {state, ts(receivedAt), gw, agentId});
             }
             touch(gw, agentId);
+            String runId = Json.string(p, "runId");
+            if (runId != null) {
+                chatRun(gw, runId, key, agentId, state, p, receivedAt);
+            }
+        }
+
+        /** The run's row as its chat event (normalized by ChatTracker) leaves it; a finished run's text as a message. */
+        private void chatRun(String gw, String runId, String key, String agentId, String state, Map<String, Object> p,
+                             long receivedAt) {
+            boolean terminal = !"status".equals(state) && !"delta".equals(state);
+            Object[] previous = chatRuns.get(gw + "\n" + runId);
+            Object usage = p.get("usage");
+            chatRuns.put(gw + "\n" + runId, new Object[] {gw, runId, key, agentId,
+                    p.getOrDefault("kind", "send"), state, Json.string(p, "phase"), Json.string(p, "text"),
+                    Json.string(p, "stopReason"), Json.string(p, "errorMessage"), Json.string(p, "errorKind"),
+                    usage == null ? null : Json.write(usage), Json.string(p, "startedBy"),
+                    !Boolean.FALSE.equals(p.get("proactive")), previous != null ? previous[14] : ts(receivedAt),
+                    terminal ? ts(receivedAt) : null, Json.number(p, "seq")});
+            String text = Json.string(p, "text");
+            if (("final".equals(state) || "aborted".equals(state)) && text != null && !text.isEmpty()) {
+                chatMessages.add(new Object[] {gw, runId, key, "assistant", text, ts(receivedAt)});
+            }
         }
 
         @SuppressWarnings("unchecked")
@@ -579,6 +627,8 @@ public class FleetStore {
             batch(UPSERT_SESSION, sessions.values()); // clearing the values view empties the map
             batch(SESSION_RUN, runs);
             batch(AGENT_RUN, agentRuns);
+            batch(CHAT_RUN, chatRuns.values());
+            batch(CHAT_MESSAGE, chatMessages);
         }
 
         /** Runs {@code sql} once per row (parameters in order), as one JDBC batch, and empties the rows. */

@@ -23,7 +23,7 @@ import io.controlcenter.support.SseStream;
 import static io.controlcenter.support.ControlCenterApp.await;
 
 /** The in-process gateway serving a {@link FakeFleet}, the application against it, and ways to look at the result. */
-abstract class FleetTestSupport extends GatewayTestSupport {
+public abstract class FleetTestSupport extends GatewayTestSupport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     protected final FakeFleet fleet = new FakeFleet();
@@ -102,7 +102,7 @@ abstract class FleetTestSupport extends GatewayTestSupport {
     }
 
     @org.junit.jupiter.api.AfterEach
-    void closeStreams() {
+    protected void closeStreams() {
         streams.forEach(SseStream::close);
     }
 }

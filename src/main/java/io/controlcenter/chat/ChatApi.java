@@ -1,0 +1,310 @@
+package io.controlcenter.chat;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.controlcenter.gateway.GatewayRpcException;
+import io.controlcenter.gateway.Json;
+import io.controlcenter.gateway.OpenClawConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The chat API of routes/api-chat.yaml: requests checked and turned into gateway calls, answers shaped, failures
+ * turned into HTTP statuses with the reason. Bound as {@code chatApi}.
+ */
+public class ChatApi {
+
+    /** Exchange property: the run a send is about (so a failed send is recorded against it). */
+    public static final String RUN_ID = "ChatRunId";
+    /** Exchange property: true when a send repeats a known idempotency key and nothing goes to the gateway. */
+    public static final String DUPLICATE = "ChatDuplicate";
+    private static final int MAX_KEY = 256;
+
+    private final String gateway;
+    private final ChatStore store;
+    private final ChatTracker tracker;
+
+    public ChatApi(String gateway, ChatStore store, ChatTracker tracker) {
+        this.gateway = gateway;
+        this.store = store;
+        this.tracker = tracker;
+    }
+
+    /**
+     * POST /api/sessions/{key}/messages: records the run, then the body becomes chat.send's params. A key already
+     * used for this session starts nothing: property {@link #DUPLICATE} and the run as it stands.
+     */
+    public void send(Exchange exchange) throws SQLException {
+        Message in = exchange.getMessage();
+        String sessionKey = sessionKey(in);
+        Map<String, Object> body = body(in);
+        String message = text(body, "message", true);
+        String key = text(body, "idempotencyKey", false);
+        if (key == null) {
+            key = UUID.randomUUID().toString();
+        } else if (key.length() > MAX_KEY) {
+            throw new IllegalArgumentException("idempotencyKey is longer than " + MAX_KEY + " characters");
+        }
+        ChatStore.Recorded recorded = store.recordSend(gateway, key, sessionKey, "send", message);
+        if (!recorded.created()) {
+            Map<String, Object> run = recorded.run();
+            if (!sessionKey.equals(run.get("sessionKey"))) {
+                throw new ConflictException("idempotencyKey " + key + " was used for session " + run.get("sessionKey"));
+            }
+            exchange.setProperty(DUPLICATE, true);
+            in.setBody(accepted(run, "duplicate"));
+            return;
+        }
+        tracker.expectRun(gateway, key);
+        exchange.setProperty(RUN_ID, key);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("sessionKey", sessionKey);
+        params.put("message", message);
+        params.put("idempotencyKey", key);
+        in.setBody(params);
+    }
+
+    /** The gateway's chat.send answer ({runId, status}) as the API's 202 body. */
+    public Map<String, Object> sent(Exchange exchange) {
+        Map<String, Object> res = Json.map(exchange.getMessage().getBody());
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("runId", exchange.getProperty(RUN_ID, String.class));
+        run.put("sessionKey", sessionKey(exchange.getMessage()));
+        return accepted(run, res == null ? null : Json.string(res, "status"));
+    }
+
+    private static Map<String, Object> accepted(Map<String, Object> run, String status) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("runId", run.get("runId"));
+        out.put("sessionKey", run.get("sessionKey"));
+        out.put("status", status);
+        if (run.get("state") != null) {
+            out.put("state", run.get("state"));
+        }
+        return out;
+    }
+
+    /** GET /api/sessions/{key}/history?limit=&cursor=: chat.history's params. */
+    public Map<String, Object> historyParams(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("sessionKey", sessionKey(in));
+        String limit = in.getHeader("limit", String.class);
+        if (limit != null && !limit.isBlank()) {
+            try {
+                int n = Integer.parseInt(limit.trim());
+                if (n < 1 || n > 1000) {
+                    throw new NumberFormatException();
+                }
+                params.put("limit", n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("limit must be a number from 1 to 1000");
+            }
+        }
+        String cursor = in.getHeader("cursor", String.class);
+        if (cursor != null && !cursor.isBlank()) {
+            params.put("cursor", cursor);
+        }
+        return params;
+    }
+
+    /** The gateway's chat.history result for the API (see {@link ChatHistory#forApi}). */
+    public Map<String, Object> history(Exchange exchange) {
+        return ChatHistory.forApi(Json.map(exchange.getMessage().getBody()));
+    }
+
+    /** POST /api/sessions/{key}/abort {runId?}: chat.abort's params. */
+    public Map<String, Object> abortParams(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("sessionKey", sessionKey(in));
+        String runId = text(body(in), "runId", false);
+        if (runId != null) {
+            params.put("runId", runId);
+        }
+        return params;
+    }
+
+    /** POST /api/sessions/{key}/inject {message, label?}: chat.inject's params; its run is ours. */
+    public Map<String, Object> injectParams(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Map<String, Object> body = body(in);
+        Map<String, Object> params = new LinkedHashMap<>();
+        String sessionKey = sessionKey(in);
+        params.put("sessionKey", sessionKey);
+        params.put("message", text(body, "message", true));
+        String label = text(body, "label", false);
+        if (label != null) {
+            params.put("label", label);
+        }
+        tracker.expectInject(gateway, sessionKey);
+        return params;
+    }
+
+    /** chat.inject's answer {ok, messageId} with the run id its chat event carries. */
+    public Map<String, Object> injected(Exchange exchange) {
+        Map<String, Object> res = Json.map(exchange.getMessage().getBody());
+        Map<String, Object> out = new LinkedHashMap<>();
+        String messageId = Json.string(res, "messageId");
+        out.put("sessionKey", sessionKey(exchange.getMessage()));
+        out.put("messageId", messageId);
+        out.put("runId", messageId == null ? null : "inject-" + messageId);
+        return out;
+    }
+
+    /** GET /api/runs/{runId}: the run and its messages; a missing run is a 404. */
+    public Map<String, Object> run(Exchange exchange) throws SQLException {
+        String runId = exchange.getMessage().getHeader("runId", String.class);
+        Map<String, Object> run = store.run(gateway, runId);
+        if (run == null) {
+            throw new NotFoundException("no run " + runId);
+        }
+        return run;
+    }
+
+    /**
+     * The reply to a failed chat request: status and {error, code}. A failed send is recorded against its run; when
+     * the gateway may have taken it (no answer in time), the reconcile after the next connect settles it.
+     */
+    public Map<String, Object> failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status;
+        String code;
+        String message = e == null ? "unknown error" : e.getMessage();
+        if (e instanceof GatewayRpcException rpc) {
+            code = rpc.getCode();
+            status = switch (code) {
+                case GatewayRpcException.NOT_CONNECTED -> 503;
+                case GatewayRpcException.TIMEOUT, GatewayRpcException.CONNECTION_CLOSED -> 504;
+                case "INVALID_REQUEST" -> 400;
+                case "NOT_FOUND" -> 404;
+                default -> 502;
+            };
+            String runId = exchange.getProperty(RUN_ID, String.class);
+            if (runId != null) {
+                boolean maybeTaken = status == 504;
+                store.sendFailed(gateway, runId, message, !maybeTaken);
+            }
+        } else if (e instanceof ConflictException) {
+            status = 409;
+            code = "CONFLICT";
+        } else if (e instanceof NotFoundException) {
+            status = 404;
+            code = "NOT_FOUND";
+        } else if (e instanceof IllegalArgumentException) {
+            status = 400;
+            code = "INVALID_REQUEST";
+        } else {
+            status = 500;
+            code = "INTERNAL";
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("error", message);
+        out.put("code", code);
+        return out;
+    }
+
+    // --- reconcile after a reconnect (routes/chat.yaml) ---------------------------------------------------
+
+    /** Runs in flight when the connection was (re)made, each with the chat.history params to look it up. */
+    public List<Map<String, Object>> inFlight() throws SQLException {
+        return store.inFlight(gateway);
+    }
+
+    /**
+     * After chat.history of a run's session: the terminal chat event it ended with, as an event exchange for
+     * {@code direct:chat-event}, or null body while it still runs. A send the gateway never got is closed as failed.
+     */
+    public void reconcile(Exchange exchange) {
+        Map<String, Object> run = exchange.getProperty("run", Map.class);
+        Map<String, Object> history = Json.map(exchange.getMessage().getBody());
+        Map<String, Object> event = ChatHistory.outcome(run, history);
+        Message in = exchange.getMessage();
+        if (event == null) {
+            if (ChatHistory.neverReceived(run, history)
+                    && List.of("sending", "send_failed").contains(run.get("state"))) {
+                store.sendFailed(gateway, (String) run.get("runId"), "the gateway did not receive it", true);
+            }
+            in.setBody(null);
+            return;
+        }
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "event");
+        frame.put("event", "chat");
+        frame.put("payload", event);
+        in.setHeader(OpenClawConstants.GATEWAY, gateway);
+        in.setHeader(OpenClawConstants.FRAME_TYPE, OpenClawConstants.FRAME_EVENT);
+        in.setHeader(OpenClawConstants.EVENT, "chat");
+        in.setHeader(OpenClawConstants.RECEIVED_AT, System.currentTimeMillis());
+        in.setBody(frame);
+    }
+
+    /** chat.history params to look up a run: its session's latest messages. */
+    public static Map<String, Object> lookupParams(Map<String, Object> run) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("sessionKey", run.get("sessionKey"));
+        params.put("limit", 100);
+        return params;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private static String sessionKey(Message in) {
+        String key = in.getHeader("key", String.class);
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("no session key in the path");
+        }
+        return key;
+    }
+
+    private static Map<String, Object> body(Message in) {
+        Object body = in.getBody();
+        if (body instanceof Map<?, ?>) {
+            return Json.map(body);
+        }
+        String text = in.getBody(String.class);
+        if (text == null || text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return Json.parseObject(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body is not a JSON object");
+        }
+    }
+
+    private static String text(Map<String, Object> body, String field, boolean required) {
+        Object v = body.get(field);
+        if (v == null || (v instanceof String s && s.isBlank())) {
+            if (required) {
+                throw new IllegalArgumentException(field + " is required");
+            }
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
+        return s;
+    }
+
+    /** A request that contradicts an earlier one (409). */
+    public static class ConflictException extends RuntimeException {
+        public ConflictException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A run or session that does not exist (404). */
+    public static class NotFoundException extends RuntimeException {
+        public NotFoundException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

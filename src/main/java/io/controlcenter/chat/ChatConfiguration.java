@@ -1,0 +1,33 @@
+package io.controlcenter.chat;
+
+import javax.sql.DataSource;
+
+import io.controlcenter.config.Settings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * Binds the chat beans routes/chat.yaml and routes/api-chat.yaml call: {@code chatTracker} (duplicates dropped, runs
+ * tracked), {@code chatStore} and {@code chatApi}. Listed in {@code camel.main.configuration-classes} after the
+ * database.
+ */
+public class ChatConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context.getPropertiesComponent(), "chat.");
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        if (dataSource == null) {
+            throw new IllegalStateException("no dataSource: the database configuration must come first in "
+                    + "camel.main.configuration-classes");
+        }
+        String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
+        ChatStore store = new ChatStore(dataSource);
+        ChatTracker tracker = new ChatTracker(settings.millis("dedupe.ttl", 600_000),
+                settings.millis("cooldown", 120_000), store::startedByUs);
+        context.getRegistry().bind("chatStore", store);
+        context.getRegistry().bind("chatTracker", tracker);
+        context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));
+        context.addService(tracker, true, true); // its counters in JMX
+    }
+}

@@ -1,0 +1,107 @@
+package io.controlcenter.chat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.controlcenter.gateway.Json;
+
+/**
+ * What the gateway's {@code chat.history} says: messages with their text and run, and how a run that was in flight
+ * while the connection was down ended.
+ */
+public final class ChatHistory {
+
+    private ChatHistory() {
+    }
+
+    /** The gateway's chat.history result for the API: each message gains {@code text}, {@code runId} and {@code id}. */
+    public static Map<String, Object> forApi(Map<String, Object> history) {
+        Map<String, Object> out = new LinkedHashMap<>(history);
+        List<Map<String, Object>> messages = new ArrayList<>();
+        for (Map<String, Object> m : messages(history)) {
+            Map<String, Object> copy = new LinkedHashMap<>(m);
+            Map<String, Object> meta = Json.map(copy.remove("__openclaw"));
+            copy.put("text", ChatTracker.messageText(m));
+            copy.put("runId", runOf(m));
+            copy.put("id", Json.string(meta, "id"));
+            messages.add(copy);
+        }
+        out.put("messages", messages);
+        return out;
+    }
+
+    /**
+     * The terminal chat event a run that was in flight during a disconnect gets from its session's history, or null
+     * while it is still running (or the history cannot tell). The event has no seq and {@code source: reconcile}.
+     */
+    public static Map<String, Object> outcome(Map<String, Object> run, Map<String, Object> history) {
+        String runId = Json.string(run, "runId");
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("runId", runId);
+        event.put("sessionKey", Json.string(run, "sessionKey"));
+        event.put("agentId", Json.string(run, "agentId"));
+        event.put("source", "reconcile");
+        boolean userMessageSeen = false;
+        for (Map<String, Object> m : messages(history)) {
+            if ((runId + ":user").equals(Json.string(m, "idempotencyKey"))) {
+                userMessageSeen = true;
+            }
+            if (!runId.equals(runOf(m)) || "user".equals(m.get("role"))) {
+                continue;
+            }
+            String stopReason = Json.string(m, "stopReason");
+            if ("assistant".equals(m.get("role")) && !"error".equals(stopReason)) {
+                event.put("state", "aborted".equals(stopReason) ? "aborted" : "final");
+                event.put("stopReason", stopReason);
+                event.put("message", m);
+                event.put("usage", m.get("usage"));
+            } else {
+                event.put("state", "error");
+                event.put("errorMessage", ChatTracker.messageText(m));
+            }
+            return event;
+        }
+        Map<String, Object> session = Json.map(history.get("sessionInfo"));
+        Object active = session == null ? null : session.get("activeRunIds");
+        if (active instanceof List<?> ids && ids.contains(runId)) {
+            return null; // still running: its next events arrive live
+        }
+        if (userMessageSeen) {
+            event.put("state", "error");
+            event.put("errorMessage", "the run ended without a reply while Control Center was disconnected");
+            return event;
+        }
+        return null;
+    }
+
+    /** Whether the gateway never received this run: no user message for it, no reply, not running. */
+    public static boolean neverReceived(Map<String, Object> run, Map<String, Object> history) {
+        String runId = Json.string(run, "runId");
+        for (Map<String, Object> m : messages(history)) {
+            if ((runId + ":user").equals(Json.string(m, "idempotencyKey")) || runId.equals(runOf(m))) {
+                return false;
+            }
+        }
+        Map<String, Object> session = Json.map(history.get("sessionInfo"));
+        Object active = session == null ? null : session.get("activeRunIds");
+        return !(active instanceof List<?> ids && ids.contains(runId));
+    }
+
+    /** The run a history message belongs to: {@code __openclaw.runId}, or the user message's idempotency key. */
+    static String runOf(Map<String, Object> message) {
+        String runId = Json.string(Json.map(message.get("__openclaw")), "runId");
+        if (runId != null) {
+            return runId;
+        }
+        String key = Json.string(message, "idempotencyKey");
+        return key != null && key.endsWith(":user") ? key.substring(0, key.length() - 5) : key;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> messages(Map<String, Object> history) {
+        Object messages = history == null ? null : history.get("messages");
+        return messages instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+}

@@ -1,0 +1,305 @@
+package io.controlcenter.chat;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
+
+import io.controlcenter.gateway.Json;
+import io.controlcenter.gateway.OpenClawConstants;
+import org.apache.camel.Exchange;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the gateway's {@code chat} events into what is stored and pushed, once each, in order.
+ * <ul>
+ *   <li>Duplicates are dropped: a (runId, seq, state) already seen, any event after the run's first terminal state
+ *       (final, aborted, error: the real gateway sends two {@code error} events for one failed run), and late events
+ *       of a finished run for {@code cooldownMs} after it ended.</li>
+ *   <li>A delta or status older (by the run's seq) than one already applied is dropped: the cumulative text of the
+ *       newer one already holds it.</li>
+ *   <li>Each event gets the increment ({@code deltaText}, derived from the cumulative message when absent;
+ *       {@code replace} honoured) and the full {@code text} so far; a final's text is its message, never the sum of
+ *       the deltas.</li>
+ *   <li>A run Control Center did not start (cron, heartbeat, another client) is marked {@code proactive}.</li>
+ * </ul>
+ * Runs on the gateway consumer's thread and the reconcile route's, so it is decided once per event, before it is
+ * queued; a database retry later never sees it twice. Synchronized: both threads are ordered through it.
+ */
+@ManagedResource(description = "Chat events: duplicates dropped, runs tracked")
+public class ChatTracker extends ServiceSupport {
+
+    public static final String STARTED_BY_US = "control-center";
+    static final Set<String> TERMINAL = Set.of("final", "aborted", "error");
+    private static final Logger LOG = LoggerFactory.getLogger(ChatTracker.class);
+
+    private final long ttlMs;
+    private final long cooldownMs;
+    private final LongSupplier clock;
+    /** Asks the database whether a run unknown here was started from the API (before a restart). */
+    private final BiPredicate<String, String> startedByUs;
+    /** Runs seen recently, by gateway and run id; only touched under this object's lock. */
+    private final Map<String, Run> runs = new LinkedHashMap<>();
+    /** Runs started from the API whose first event has not been seen yet: gateway + run id, and since when. */
+    private final Map<String, Long> expectedRuns = new ConcurrentHashMap<>();
+    /** Injects under way, per gateway + session key: chat.inject's event carries a run id we cannot know before. */
+    private final Map<String, Deque<Long>> expectedInjects = new ConcurrentHashMap<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong proactiveRuns = new AtomicLong();
+    private long nextSweep;
+
+    public ChatTracker(long ttlMs, long cooldownMs, BiPredicate<String, String> startedByUs) {
+        this(ttlMs, cooldownMs, startedByUs, System::currentTimeMillis);
+    }
+
+    ChatTracker(long ttlMs, long cooldownMs, BiPredicate<String, String> startedByUs,
+                LongSupplier clock) {
+        this.ttlMs = ttlMs;
+        this.cooldownMs = cooldownMs;
+        this.startedByUs = startedByUs;
+        this.clock = clock;
+    }
+
+    /** Called before chat.send: the run's events are ours, not proactive. */
+    public void expectRun(String gateway, String runId) {
+        expectedRuns.put(gateway + "\n" + runId, clock.getAsLong());
+    }
+
+    /** Called before chat.inject: the next inject run on this session is ours. */
+    public void expectInject(String gateway, String sessionKey) {
+        expectedInjects.computeIfAbsent(gateway + "\n" + sessionKey, k -> new ArrayDeque<>()).add(clock.getAsLong());
+    }
+
+    /**
+     * For {@code direct:chat-event}: the event frame with {@link #accept}'s result as payload, or null when the event
+     * is dropped.
+     */
+    public Map<String, Object> normalize(Exchange exchange) {
+        Map<String, Object> frame = Json.map(exchange.getMessage().getBody());
+        String gateway = exchange.getMessage().getHeader(OpenClawConstants.GATEWAY, String.class);
+        Map<String, Object> chat = frame == null ? null : accept(gateway, Json.map(frame.get("payload")));
+        if (chat == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(frame);
+        out.put("payload", chat);
+        return out;
+    }
+
+    /**
+     * The chat message to store and push for a gateway {@code chat} event payload, or null when it is a duplicate or
+     * stale. The result keeps the gateway's fields and adds {@code text}, {@code deltaText}, {@code replace},
+     * {@code proactive}, {@code startedBy} and {@code kind}.
+     */
+    public synchronized Map<String, Object> accept(String gateway, Map<String, Object> payload) {
+        long now = clock.getAsLong();
+        sweep(now);
+        if (payload == null) {
+            return null;
+        }
+        String runId = Json.string(payload, "runId");
+        String state = Json.string(payload, "state");
+        String sessionKey = Json.string(payload, "sessionKey");
+        if (runId == null || state == null || sessionKey == null) {
+            LOG.warn("Gateway {}: chat event without runId, state or sessionKey ignored", gateway);
+            return null;
+        }
+        String key = gateway + "\n" + runId;
+        Run run = runs.get(key);
+        if (run != null && run.terminal != null) {
+            duplicates.incrementAndGet();
+            LOG.debug("Gateway {}: chat {} of run {} after its {} dropped", gateway, state, runId, run.terminal);
+            return null;
+        }
+        Long seq = Json.number(payload, "seq");
+        if (run == null) {
+            run = new Run(isOurs(gateway, runId, sessionKey));
+            runs.put(key, run);
+            if (!run.ours) {
+                proactiveRuns.incrementAndGet();
+            }
+        }
+        run.touchedAt = now;
+        if (seq != null && !run.seen.add(seq + ":" + state)) {
+            duplicates.incrementAndGet();
+            return null;
+        }
+        boolean terminal = TERMINAL.contains(state);
+        if (seq != null && !terminal && seq < run.lastSeq) {
+            stale.incrementAndGet();
+            return null;
+        }
+        if (seq != null) {
+            run.lastSeq = Math.max(run.lastSeq, seq);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(payload);
+        String full = messageText(payload.get("message"));
+        String deltaText = Json.string(payload, "deltaText");
+        boolean replace = Boolean.TRUE.equals(payload.get("replace"));
+        String increment = null;
+        switch (state) {
+            case "delta" -> {
+                if (full == null) {
+                    full = replace || deltaText == null ? deltaText : run.text + deltaText;
+                }
+                if (full == null) {
+                    full = run.text;
+                }
+                if (replace) {
+                    increment = deltaText != null ? deltaText : full;
+                } else if (deltaText != null) {
+                    increment = deltaText;
+                } else if (full.startsWith(run.text)) {
+                    increment = full.substring(run.text.length());
+                } else {
+                    // the cumulative text no longer extends what was shown: the client replaces it
+                    replace = true;
+                    increment = full;
+                }
+            }
+            case "final", "aborted", "error" -> {
+                if (full == null) {
+                    full = run.text;
+                } else if (!full.startsWith(run.text)) {
+                    replace = true;
+                    increment = full;
+                } else if (full.length() > run.text.length()) {
+                    increment = full.substring(run.text.length());
+                }
+                run.terminal = state;
+                run.endedAt = now;
+            }
+            default -> full = run.text; // status: no text change
+        }
+        run.text = full == null ? "" : full;
+        out.put("gateway", gateway);
+        out.put("text", run.text);
+        out.put("deltaText", increment);
+        out.put("replace", replace);
+        out.put("proactive", !run.ours);
+        out.put("startedBy", run.ours ? STARTED_BY_US : null);
+        out.put("kind", runId.startsWith("inject-") ? "inject" : "send");
+        out.put("ts", payload.getOrDefault("ts", now));
+        out.remove("message"); // its text is `text`; the rest of it (role, timestamp) is not worth storing per delta
+        accepted.incrementAndGet();
+        return out;
+    }
+
+    private boolean isOurs(String gateway, String runId, String sessionKey) {
+        if (expectedRuns.remove(gateway + "\n" + runId) != null) {
+            return true;
+        }
+        if (runId.startsWith("inject-")) {
+            Deque<Long> pending = expectedInjects.get(gateway + "\n" + sessionKey);
+            if (pending != null) {
+                synchronized (pending) {
+                    if (pending.poll() != null) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return startedByUs.test(gateway, runId);
+    }
+
+    /** Forgets finished runs after the cooldown, and runs with no event for the TTL; expectations after the TTL. */
+    private void sweep(long now) {
+        if (now < nextSweep) {
+            return;
+        }
+        nextSweep = now + Math.min(1000, cooldownMs);
+        for (Iterator<Run> it = runs.values().iterator(); it.hasNext(); ) {
+            Run r = it.next();
+            if (r.terminal != null ? now - r.endedAt > cooldownMs : now - r.touchedAt > ttlMs) {
+                it.remove();
+            }
+        }
+        for (Deque<Long> pending : expectedInjects.values()) {
+            synchronized (pending) {
+                pending.removeIf(at -> now - at > ttlMs);
+            }
+        }
+        expectedInjects.values().removeIf(Deque::isEmpty);
+        expectedRuns.values().removeIf(at -> now - at > ttlMs);
+    }
+
+    /** The text of a chat message: a string content, or its text parts joined. */
+    @SuppressWarnings("unchecked")
+    public static String messageText(Object message) {
+        if (message instanceof String s) {
+            return s;
+        }
+        if (!(message instanceof Map<?, ?> m)) {
+            return null;
+        }
+        Object content = m.get("content");
+        if (content instanceof String s) {
+            return s;
+        }
+        if (content instanceof List<?> parts) {
+            StringBuilder sb = new StringBuilder();
+            for (Object part : parts) {
+                Map<String, Object> p = Json.map(part);
+                if (p != null && "text".equals(p.get("type")) && p.get("text") != null) {
+                    sb.append(p.get("text"));
+                }
+            }
+            return sb.toString();
+        }
+        return Json.string((Map<String, Object>) m, "text");
+    }
+
+    @ManagedAttribute(description = "Chat events accepted (stored and pushed)")
+    public long getAccepted() {
+        return accepted.get();
+    }
+
+    @ManagedAttribute(description = "Chat events dropped as duplicates (same run, seq and state, or after the run ended)")
+    public long getDuplicatesDropped() {
+        return duplicates.get();
+    }
+
+    @ManagedAttribute(description = "Chat deltas dropped because a newer one of the run was already applied")
+    public long getStaleDropped() {
+        return stale.get();
+    }
+
+    @ManagedAttribute(description = "Runs seen that Control Center did not start")
+    public long getProactiveRuns() {
+        return proactiveRuns.get();
+    }
+
+    @ManagedAttribute(description = "Runs tracked for duplicate removal")
+    public synchronized int getTrackedRuns() {
+        return runs.size();
+    }
+
+    private static final class Run {
+        final boolean ours;
+        final Set<String> seen = new HashSet<>();
+        long lastSeq = Long.MIN_VALUE;
+        String text = "";
+        String terminal;
+        long endedAt;
+        long touchedAt;
+
+        Run(boolean ours) {
+            this.ours = ours;
+        }
+    }
+}
