@@ -15,27 +15,49 @@ public final class RealGateway implements AutoCloseable {
 
     private static final Path SCRIPT = Path.of("scripts/openclaw-gateway.sh").toAbsolutePath();
 
+    /** The OpenAI-compatible mock model (streams "Hello from the mock model."; slowly when asked ABORTME). */
+    private static final Path MOCK_LLM = Path.of("src/test/resources/openclaw/mock-llm.mjs").toAbsolutePath();
+
     private final Path dir;
     private final int port;
+    private final int modelPort;
+    private final boolean mockModel;
     private boolean running;
 
-    private RealGateway(Path dir, int port) {
+    private RealGateway(Path dir, int port, boolean mockModel) {
         this.dir = dir;
         this.port = port;
+        this.modelPort = ControlCenterApp.freePort();
+        this.mockModel = mockModel;
     }
 
     /** Installs the gateway if needed and starts it on a free port with a fresh state folder under target/. */
     public static RealGateway start() throws IOException {
+        return start(false);
+    }
+
+    /** As {@link #start()}, with the mock model running so that chat runs stream for real. */
+    public static RealGateway startWithMockModel() throws IOException {
+        return start(true);
+    }
+
+    private static RealGateway start(boolean mockModel) throws IOException {
         run(Duration.ofMinutes(10), "install");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/openclaw-it")).toAbsolutePath(), "gw-");
-        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort());
+        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort(), mockModel);
         gateway.resume();
         return gateway;
     }
 
     /** Starts it again on the same port with the same state and token (after {@link #stop()}). */
     public void resume() {
-        run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString());
+        if (mockModel) {
+            run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString(),
+                    "--model-port", String.valueOf(modelPort), "--mock-llm", MOCK_LLM.toString());
+        } else {
+            run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString(),
+                    "--model-port", String.valueOf(modelPort));
+        }
         running = true;
     }
 
