@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.controlcenter.config.Messages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -314,7 +315,7 @@ public class GatewayClient extends ServiceSupport {
                 return;
             }
             if (ar.failed()) {
-                lastError = "cannot connect to " + config.displayUrl() + ": " + ar.cause().getMessage();
+                lastError = "cannot connect to " + config.displayUrl() + ": " + Messages.causes(ar.cause());
                 lost(c, CLOSE_ABNORMAL, ar.cause().getMessage());
                 return;
             }

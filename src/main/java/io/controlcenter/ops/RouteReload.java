@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.controlcenter.config.ConfigurationException;
+import io.controlcenter.config.Messages;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -73,7 +74,7 @@ public class RouteReload implements CamelConfiguration {
             lastLoaded.put(key(file), text);
             LOG.info("Routes file {} reloaded: {}", file, ids);
         } catch (Exception e) {
-            LOG.error("Routes file {} rejected, the routes keep running as they were: {}", file, reason(e));
+            LOG.error("Routes file {} rejected, the routes keep running as they were: {}", file, Messages.causes(e));
             restore(file, resource, before);
         }
     }
@@ -96,7 +97,7 @@ public class RouteReload implements CamelConfiguration {
                     List.of(ResourceHelper.fromString(resource.getLocation(), previous)));
             LOG.info("Routes of {} restored from the version that last loaded: {}", file, before);
         } catch (Exception e) {
-            LOG.error("Routes of {} could not be restored: {}", file, reason(e));
+            LOG.error("Routes of {} could not be restored: {}", file, Messages.causes(e));
         }
     }
 
@@ -107,18 +108,6 @@ public class RouteReload implements CamelConfiguration {
                 .filter(r -> r.getSourceResource() != null && r.getSourceResource().getLocation().startsWith("file:")
                         && key.equals(key(Path.of(r.getSourceResource().getLocation().substring(5)))))
                 .map(Route::getRouteId).collect(Collectors.toSet());
-    }
-
-    /** Every cause's message, each once, on one line. */
-    static String reason(Throwable e) {
-        StringBuilder why = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s+", " ").trim();
-            if (why.indexOf(m) < 0) {
-                why.append(why.length() == 0 ? "" : ": ").append(m);
-            }
-        }
-        return why.toString();
     }
 
     private static String key(Path file) {
