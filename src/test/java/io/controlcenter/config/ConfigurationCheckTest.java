@@ -43,16 +43,10 @@ class ConfigurationCheckTest {
             String[] kv = env.split("=", 2);
             environment.put(kv[0], kv[1]);
         }
-        Files.createDirectories(workDir.resolve("routes"));
-        try (var routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.toList()) {
-                Files.copy(route, workDir.resolve("routes").resolve(route.getFileName()));
-            }
-        }
         if (property != null) {
             Files.writeString(workDir.resolve("application.properties"), property + "\n");
         }
-        AppProcess app = AppProcess.startFromClassPath(workDir, environment);
+        AppProcess app = AppProcess.startFromClassPath(AppProcess.workDir(workDir), environment);
         try {
             int status = app.awaitExit(60);
             String output = app.output();

@@ -42,6 +42,17 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(pb.start(), log);
     }
 
+    /** Makes {@code dir} a working directory for Control Center: a copy of this project's routes/ in it. */
+    public static Path workDir(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("routes"));
+        try (var routes = Files.list(Path.of("routes"))) {
+            for (Path route : routes.toList()) {
+                Files.copy(route, dir.resolve("routes").resolve(route.getFileName()));
+            }
+        }
+        return dir;
+    }
+
     /** Starts the Application class from this JVM's class path (no jar needed). */
     public static AppProcess startFromClassPath(Path workDir, Map<String, String> env) throws IOException {
         return start(workDir, env, List.of(), "-cp", System.getProperty("java.class.path"), "io.controlcenter.Application");
