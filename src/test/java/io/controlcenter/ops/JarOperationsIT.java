@@ -82,8 +82,8 @@ class JarOperationsIT {
                 seen.add(send(request("/api/gateway/reconnect").header("Authorization", "Bearer " + API_TOKEN)
                         .POST(HttpRequest.BodyPublishers.noBody())).body());
                 await("not ready", Duration.ofSeconds(15), () -> status("/observe/health/ready") == 503);
-                String notReady = get("/observe/health/ready?exposureLevel=full");
-                assertTrue(notReady.contains("AUTH_TOKEN_MISMATCH"), notReady);
+                String notReady = get("/observe/health/ready?exposureLevel=full&data=true");
+                assertTrue(notReady.contains("AUTH_TOKEN_MISMATCH") && notReady.contains("connectAttempts"), notReady);
                 seen.add(notReady);
                 seen.add(get("/api/gateway"));
                 seen.add(get("/api/sessions?limit=-1"));
