@@ -2,7 +2,7 @@ package io.controlcenter.chat;
 
 import javax.sql.DataSource;
 
-import io.controlcenter.config.Settings;
+import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -15,7 +15,7 @@ public class ChatConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = new Settings(context.getPropertiesComponent(), "chat.");
+        ChatSettings settings = ChatSettings.load(context);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         if (dataSource == null) {
             throw new IllegalStateException("no dataSource: the database configuration must come first in "
@@ -23,11 +23,11 @@ public class ChatConfiguration implements CamelConfiguration {
         }
         String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
         ChatStore store = new ChatStore(dataSource);
-        ChatTracker tracker = new ChatTracker(settings.millis("dedupe.ttl", 600_000),
-                settings.millis("cooldown", 120_000), store::startedByUs);
+        ChatTracker tracker = new ChatTracker(settings.dedupeTtlMs(), settings.cooldownMs(), store::startedByUs);
         context.getRegistry().bind("chatStore", store);
         context.getRegistry().bind("chatTracker", tracker);
         context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));
+        tracker.bindTo(Meters.registry(context));
         context.addService(tracker, true, true); // its counters in JMX
     }
 }

@@ -15,6 +15,9 @@ import java.util.function.LongSupplier;
 
 import io.controlcenter.gateway.Json;
 import io.controlcenter.gateway.OpenClawConstants;
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -262,6 +265,19 @@ public class ChatTracker extends ServiceSupport {
             return sb.toString();
         }
         return Json.string((Map<String, Object>) m, "text");
+    }
+
+    /** Registers the counters as Micrometer meters ({@code controlcenter_chat_*} in /observe/metrics). */
+    public void bindTo(MeterRegistry registry) {
+        String name = Meters.PREFIX + "chat.";
+        FunctionCounter.builder(name + "events.accepted", this, ChatTracker::getAccepted)
+                .description("Chat events stored and pushed").register(registry);
+        FunctionCounter.builder(name + "events.dropped", this, ChatTracker::getDuplicatesDropped).tag("reason", "duplicate")
+                .description("Chat events dropped: seen before, or after their run ended").register(registry);
+        FunctionCounter.builder(name + "events.dropped", this, ChatTracker::getStaleDropped).tag("reason", "stale")
+                .description("Chat events dropped: seen before, or after their run ended").register(registry);
+        FunctionCounter.builder(name + "runs.proactive", this, ChatTracker::getProactiveRuns)
+                .description("Runs seen that Control Center did not start").register(registry);
     }
 
     @ManagedAttribute(description = "Chat events accepted (stored and pushed)")

@@ -50,6 +50,6 @@ public record Settings(PropertiesComponent pc, String prefix) {
         } catch (RuntimeException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(prefix + key + ": '" + text.get() + "' is not " + expected);
+        throw new ConfigurationException(prefix + key + ": '" + text.get() + "' is not " + expected);
     }
 }

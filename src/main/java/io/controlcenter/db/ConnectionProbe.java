@@ -29,7 +29,7 @@ final class ConnectionProbe {
         while (true) {
             attempts++;
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
-            try (Connection c = DriverManager.getConnection(settings.url(), properties(settings, remainingMs))) {
+            try (Connection c = open(settings.url(), settings, remainingMs)) {
                 return;
             } catch (SQLException e) {
                 remainingMs = (deadline - System.nanoTime()) / 1_000_000;
@@ -43,6 +43,11 @@ final class ConnectionProbe {
                 sleep(Math.min(PAUSE_MS, remainingMs));
             }
         }
+    }
+
+    /** A new connection to {@code url} as the configured user; one attempt, given up after {@code timeoutMs}. */
+    static Connection open(String url, DatabaseSettings settings, long timeoutMs) throws SQLException {
+        return DriverManager.getConnection(url, properties(settings, timeoutMs));
     }
 
     private static Properties properties(DatabaseSettings settings, long remainingMs) {

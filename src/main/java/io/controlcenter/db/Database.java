@@ -1,5 +1,9 @@
 package io.controlcenter.db;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +120,29 @@ public final class Database extends ServiceSupport {
         config.setMaximumPoolSize(settings.poolMax());
         config.setMinimumIdle(Math.min(2, settings.poolMax()));
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Null when the database accepts a new connection within {@code timeout}, else why not (never with the password).
+     * A new connection rather than one from the pool: the pool would wait {@code db.connect-timeout} for one.
+     */
+    public String unreachable(Duration timeout) {
+        EmbeddedPostgresServer server = embedded;
+        String url = settings.embedded() ? (server == null ? null : server.jdbcUrl()) : settings.url();
+        if (url == null || pool == null) {
+            return "the database is not running";
+        }
+        try (Connection c = settings.embedded()
+                ? DriverManager.getConnection(url, EmbeddedPostgresServer.USER, "")
+                : ConnectionProbe.open(url, settings, timeout.toMillis())) {
+            return c.isValid((int) Math.max(1, timeout.toSeconds())) ? null : "the connection is not valid";
+        } catch (SQLException e) {
+            return ConnectionProbe.redact(String.valueOf(e.getMessage()), settings.password());
+        }
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
     }
 
     @Override

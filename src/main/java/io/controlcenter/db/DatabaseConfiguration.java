@@ -2,6 +2,7 @@ package io.controlcenter.db;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * Hooks the database into start-up (listed in {@code camel.main.configuration-classes}): camel-main calls this before
@@ -16,5 +17,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
         database.start();
         context.addService(database, true);
         context.getRegistry().bind(Database.DATA_SOURCE, database.dataSource());
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new DatabaseHealthCheck(database));
+        }
     }
 }

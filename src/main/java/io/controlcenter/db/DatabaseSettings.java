@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.controlcenter.config.ConfigurationException;
 import io.controlcenter.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -36,7 +37,7 @@ public record DatabaseSettings(
         StringBuilder url = new StringBuilder();
         String inUrl = splitPassword(rawUrl, url);
         if (!rawUrl.isEmpty() && !rawUrl.startsWith(URL_PREFIX)) {
-            throw new IllegalArgumentException(PREFIX + "url: '" + url + "' is not a PostgreSQL JDBC URL"
+            throw new ConfigurationException(PREFIX + "url: '" + url + "' is not a PostgreSQL JDBC URL"
                     + " (expected jdbc:postgresql://host:port/database)");
         }
         return new DatabaseSettings(

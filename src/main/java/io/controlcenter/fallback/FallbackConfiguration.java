@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.controlcenter.config.Settings;
 import io.controlcenter.gateway.OpenClawComponent;
+import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -22,6 +23,7 @@ public class FallbackConfiguration implements CamelConfiguration {
                 Duration.ofMillis(s.millis("startup-wait", 30_000)), Duration.ofMillis(s.millis("grace", 15_000)),
                 Duration.ofMillis(s.millis("interval", 10_000)),
                 context.getPropertiesComponent().resolveProperty("gateway.http-url").orElse(""));
+        gate.bindTo(Meters.registry(context));
         context.getRegistry().bind("fallbackGate", gate);
         context.getRegistry().bind("fallbackFetch", new FallbackFetch());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

@@ -11,6 +11,11 @@ import java.util.function.Supplier;
 
 import io.controlcenter.gateway.GatewayClient;
 import io.controlcenter.gateway.GatewayState;
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.slf4j.Logger;
@@ -23,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * WebSocket (the same token would fail over HTTP too) does not start polling.
  */
 @ManagedResource(description = "HTTP polling fallback of the gateway connection")
-public class FallbackGate {
+public class FallbackGate implements MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackGate.class);
     private static final Set<String> AUTH_FAILURES = Set.of("DEVICE_IDENTITY_REQUIRED", "NOT_PAIRED", "PAIRING_REQUIRED",
@@ -157,6 +162,22 @@ public class FallbackGate {
         polling.put("lastError", lastError);
         s.put("polling", polling);
         return s;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        String name = Meters.PREFIX + "fallback.";
+        for (String state : new String[] {"CLOSED", "OPEN", "HALF_OPEN"}) {
+            Gauge.builder(name + "breaker.state", this, g -> state.equals(g.breaker) ? 1 : 0).tag("state", state)
+                    .description("1 for the circuit breaker's current state of the HTTP polling fallback")
+                    .register(registry);
+        }
+        Gauge.builder(name + "active", this, g -> g.active ? 1 : 0)
+                .description("1 while polling over HTTP is warranted (WebSocket down past the wait)").register(registry);
+        FunctionCounter.builder(name + "polls", this, FallbackGate::getPolls)
+                .description("Polls made (including those the open breaker refused)").register(registry);
+        FunctionCounter.builder(name + "poll.failures", this, FallbackGate::getFailures)
+                .description("Polls that failed or were refused by the open breaker").register(registry);
     }
 
     @ManagedAttribute(description = "websocket, polling or none")

@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.controlcenter.gateway.Json;
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.controlcenter.gateway.OpenClawConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -28,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is slow or down, {@link #submit} blocks, and so the gateway connection pauses reading instead of dropping events.
  */
 @ManagedResource(description = "Fleet event batches to PostgreSQL")
-public class FleetBatcher extends ServiceSupport implements CamelContextAware {
+public class FleetBatcher extends ServiceSupport implements CamelContextAware, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetBatcher.class);
 
@@ -137,6 +142,15 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware {
         batches.incrementAndGet();
         items.addAndGet(batch.size());
         lastBatchSize.set(batch.size());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        String name = Meters.PREFIX + "fleet.";
+        FunctionCounter.builder(name + "persisted", this, FleetBatcher::getItems)
+                .description("Fleet events and sync snapshots stored in PostgreSQL").register(registry);
+        Gauge.builder(name + "queued", this, FleetBatcher::getQueued)
+                .description("Fleet events and snapshots waiting to be stored").register(registry);
     }
 
     @ManagedAttribute(description = "Items waiting to be written")

@@ -3,7 +3,9 @@ package io.controlcenter.fleet;
 import javax.sql.DataSource;
 
 import io.controlcenter.config.Settings;
+import io.controlcenter.ops.Meters;
 import io.controlcenter.sse.SseHub;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -24,7 +26,8 @@ public class FleetConfiguration implements CamelConfiguration {
             throw new IllegalStateException("no dataSource: the database configuration must come first in "
                     + "camel.main.configuration-classes");
         }
-        FleetStore store = new FleetStore(dataSource);
+        MeterRegistry meters = Meters.registry(context);
+        FleetStore store = new FleetStore(dataSource, meters);
         FleetBatcher batcher = new FleetBatcher(
                 Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("100000")),
                 Integer.parseInt(pc.resolveProperty("fleet.batch.max-size").orElse("1000")),
@@ -32,10 +35,11 @@ public class FleetConfiguration implements CamelConfiguration {
                         "a duration of 0 ms or more"),
                 "direct:fleet-batch");
         batcher.setCamelContext(context);
+        batcher.bindTo(meters);
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
         context.getRegistry().bind("fleetSync",
-                new FleetSync(Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500"))));
+                new FleetSync(Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500")), meters));
         context.addService(batcher, true, true);
 
         String gateway = pc.resolveProperty("gateway.name").orElse("default");

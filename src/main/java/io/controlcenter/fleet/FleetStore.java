@@ -16,10 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import io.controlcenter.gateway.Json;
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.controlcenter.sse.SseMessage;
 
 /**
@@ -119,8 +124,21 @@ public class FleetStore {
     /** The card last pushed per gateway and agent: an agent.update goes out only when it changed. */
     private final Map<String, Map<String, Object>> pushedCards = new ConcurrentHashMap<>();
 
-    public FleetStore(DataSource dataSource) {
+    private final Timer committed;
+    private final Timer failed;
+    private final DistributionSummary batchSizes;
+
+    public FleetStore(DataSource dataSource, MeterRegistry meters) {
         this.dataSource = dataSource;
+        String name = Meters.PREFIX + "db.batch";
+        this.committed = Timer.builder(name).tag("outcome", "committed")
+                .description("Transactions that stored a batch of fleet events: time from connection to commit")
+                .register(meters);
+        this.failed = Timer.builder(name).tag("outcome", "failed")
+                .description("Transactions that stored a batch of fleet events: time from connection to commit")
+                .register(meters);
+        this.batchSizes = DistributionSummary.builder(name + ".size")
+                .description("Fleet events and snapshots stored per transaction").register(meters);
     }
 
     /**
@@ -136,6 +154,7 @@ public class FleetStore {
             pushedCards.putAll(previous.cards);
             return previous.messages;
         }
+        long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -157,6 +176,8 @@ public class FleetStore {
                 c.commit();
                 attempt = null;
                 pushedCards.putAll(batch.cards);
+                committed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                batchSizes.record(items.size());
                 return messages;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -166,6 +187,9 @@ public class FleetStore {
                 }
                 throw e;
             }
+        } catch (SQLException | RuntimeException e) {
+            failed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            throw e;
         }
     }
 

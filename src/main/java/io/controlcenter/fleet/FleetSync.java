@@ -3,16 +3,27 @@ package io.controlcenter.fleet;
 import java.util.List;
 import java.util.Map;
 
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /** The steps of a sync (routes/fleet.yaml), collecting what the gateway answers into a {@link FleetSnapshot}. */
 public class FleetSync {
 
     private final int pageSize;
+    private final MeterRegistry meters;
 
-    public FleetSync(int pageSize) {
+    public FleetSync(int pageSize, MeterRegistry meters) {
         this.pageSize = pageSize;
+        this.meters = meters;
     }
 
-    public FleetSnapshot begin(String gateway, String scope) {
+    /**
+     * Starts a sync of {@code scope} ({@code full} or {@code agents}) for {@code reason}, the gateway event that asked
+     * for it: {@code gateway.connected}, {@code gateway.resync} (a seq gap) or {@code config.changed}.
+     */
+    public FleetSnapshot begin(String gateway, String scope, String reason) {
+        meters.counter(Meters.PREFIX + "fleet.syncs", "gateway", gateway, "reason",
+                reason == null ? "unknown" : reason.replace("gateway.", "")).increment();
         return new FleetSnapshot(gateway, "agents".equals(scope), "websocket");
     }
 

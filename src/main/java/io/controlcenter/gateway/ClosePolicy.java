@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.controlcenter.config.ConfigurationException;
+
 /** What a close code means for us: the table {@code gateway.close-policy.<code>=normal|reconnect|fatal}. */
 public final class ClosePolicy {
 
@@ -39,11 +41,11 @@ public final class ClosePolicy {
             try {
                 code = Integer.parseInt(e.getKey());
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(key + ": '" + e.getKey()
+                throw new ConfigurationException(key + ": '" + e.getKey()
                         + "' is not a WebSocket close code (use a number such as 1008, or 'default')");
             }
             if (code < 1000 || code > 4999) {
-                throw new IllegalArgumentException(key + ": close codes are between 1000 and 4999");
+                throw new ConfigurationException(key + ": close codes are between 1000 and 4999");
             }
             actions.put(code, action);
         }
@@ -54,7 +56,7 @@ public final class ClosePolicy {
         try {
             return Action.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not one of normal, reconnect, fatal");
+            throw new ConfigurationException(key + ": '" + value + "' is not one of normal, reconnect, fatal");
         }
     }
 

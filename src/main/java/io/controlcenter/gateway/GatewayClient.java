@@ -13,12 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.controlcenter.config.Messages;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.TrustOptions;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
@@ -55,6 +58,7 @@ public class GatewayClient extends ServiceSupport {
     private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicBoolean attached = new AtomicBoolean();
+    private final GatewayMetrics metrics;
 
     // event-loop confined
     private Context context;
@@ -94,11 +98,12 @@ public class GatewayClient extends ServiceSupport {
     private final AtomicLong tickTimeouts = new AtomicLong();
     private final AtomicLong lateResponses = new AtomicLong();
 
-    public GatewayClient(GatewayConfiguration config, Vertx vertx) {
+    public GatewayClient(GatewayConfiguration config, Vertx vertx, MeterRegistry meters) {
         this.config = config;
         this.vertx = vertx;
         this.backoff = new Backoff(config.reconnectInitialMs(), config.reconnectMaxMs(), config.reconnectJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
+        this.metrics = new GatewayMetrics(meters, this);
     }
 
     public GatewayConfiguration getConfiguration() {
@@ -108,15 +113,15 @@ public class GatewayClient extends ServiceSupport {
     @Override
     protected void doStart() {
         context = vertx.getOrCreateContext();
-        wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxFrameSize(config.maxPayload())
                 .setMaxMessageSize(config.maxPayload())
                 .setConnectTimeout((int) config.handshakeTimeoutMs())
-                .setClosingTimeout(2));
-        if (config.token().isEmpty()) {
-            LOG.warn("Gateway {}: no token configured (gateway.token / OPENCLAW_GATEWAY_TOKEN); "
-                    + "the gateway will refuse the connection", config.name());
+                .setClosingTimeout(2);
+        if (config.trustStore() != null) { // wss:// checked against gateway.tls.trust-store, host name included
+            options.setTrustOptions(TrustOptions.wrap(config.trustStore()));
         }
+        wsClient = vertx.createWebSocketClient(options);
     }
 
     @Override
@@ -194,7 +199,11 @@ public class GatewayClient extends ServiceSupport {
         long timeout = timeoutMs > 0 ? timeoutMs : config.rpcTimeoutMs();
         long timer = vertx.setTimer(timeout, t -> fail(id, new GatewayRpcException(method, GatewayRpcException.TIMEOUT,
                 "no response from gateway " + config.name() + " within " + timeout + " ms", null, true, null)));
-        future.whenComplete((r, e) -> vertx.cancelTimer(timer));
+        long started = System.nanoTime();
+        future.whenComplete((r, e) -> {
+            vertx.cancelTimer(timer);
+            metrics.call(method, started, e);
+        });
         String text = Json.write(Map.of("type", "req", "id", id, "method", method,
                 "params", params == null ? Map.of() : params));
         context.runOnContext(v -> {
@@ -306,7 +315,7 @@ public class GatewayClient extends ServiceSupport {
                 return;
             }
             if (ar.failed()) {
-                lastError = "cannot connect to " + config.displayUrl() + ": " + ar.cause().getMessage();
+                lastError = "cannot connect to " + config.displayUrl() + ": " + Messages.causes(ar.cause());
                 lost(c, CLOSE_ABNORMAL, ar.cause().getMessage());
                 return;
             }
@@ -354,6 +363,10 @@ public class GatewayClient extends ServiceSupport {
             LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}", config.name(), text.length(),
                     firstLine(e.getMessage()));
             return;
+        }
+        metrics.frame(frame.type());
+        if (OpenClawConstants.FRAME_EVENT.equals(frame.type())) {
+            metrics.event(frame.event());
         }
         if (!c.helloReceived) {
             onHandshakeFrame(c, frame);

@@ -5,6 +5,9 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.net.ssl.TrustManagerFactory;
+
+import io.controlcenter.config.ConfigurationException;
 import io.controlcenter.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -24,7 +27,8 @@ public record GatewayConfiguration(
         double reconnectJitter,
         int maxPayload,
         int frameQueueHighWatermark,
-        ClosePolicy closePolicy) {
+        ClosePolicy closePolicy,
+        TrustManagerFactory trustStore) {
 
     public static final String PREFIX = "gateway.";
     static final String CLOSE_POLICY_PREFIX = PREFIX + "close-policy.";
@@ -35,7 +39,7 @@ public record GatewayConfiguration(
         Settings s = new Settings(pc, PREFIX);
         String configured = s.string("name", "default");
         if (!configured.equals(name)) {
-            throw new IllegalArgumentException("openclaw:" + name + ": no gateway of that name is configured (gateway.name="
+            throw new ConfigurationException("openclaw:" + name + ": no gateway of that name is configured (gateway.name="
                     + configured + ")");
         }
         Map<String, String> policy = new LinkedHashMap<>();
@@ -44,7 +48,8 @@ public record GatewayConfiguration(
         return new GatewayConfiguration(
                 name,
                 url(s, "ws-url"),
-                s.string("token", ""),
+                s.raw("token").orElseThrow(() -> new ConfigurationException(PREFIX + "token (OPENCLAW_GATEWAY_TOKEN) is not "
+                        + "set: the gateway refuses a connection without its token (gateway.auth.token in openclaw.json)")),
                 s.millis("rpc-timeout", 30_000),
                 s.millis("handshake-timeout", 10_000),
                 s.millis("reconnect.initial-delay", 1_000),
@@ -52,7 +57,8 @@ public record GatewayConfiguration(
                 s.fraction("reconnect.jitter", 0.2),
                 (int) s.positive("max-payload", 26_214_400),
                 (int) s.positive("frame-queue.high-watermark", 10_000),
-                ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX));
+                ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX),
+                GatewayTls.trust(s));
     }
 
     /** The URL without user info, safe to show. */
@@ -62,11 +68,12 @@ public record GatewayConfiguration(
 
     @Override
     public String toString() {
-        return "gateway " + name + " at " + displayUrl() + " (token " + (token.isEmpty() ? "not set" : "set") + ")";
+        return "gateway " + name + " at " + displayUrl() + " (token " + (token.isEmpty() ? "not set" : "set")
+                + (trustStore == null ? "" : ", own trust store") + ")";
     }
 
     private static URI url(Settings s, String key) {
-        String value = s.raw(key).orElseThrow(() -> new IllegalArgumentException(PREFIX + key + " is not set"));
+        String value = s.raw(key).orElseThrow(() -> new ConfigurationException(PREFIX + key + " is not set"));
         try {
             URI uri = new URI(value);
             if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
@@ -74,7 +81,7 @@ public record GatewayConfiguration(
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
+            throw new ConfigurationException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
                     + e.getReason() + ")");
         }
     }

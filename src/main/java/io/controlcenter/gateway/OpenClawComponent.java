@@ -3,6 +3,7 @@ package io.controlcenter.gateway;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.controlcenter.ops.Meters;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.Endpoint;
@@ -31,7 +32,8 @@ public class OpenClawComponent extends DefaultComponent {
     /** The client of gateway {@code name}, created, started and registered (JMX, health) on first use. */
     public GatewayClient client(String name) {
         return clients.computeIfAbsent(name, n -> {
-            GatewayClient client = new GatewayClient(GatewayConfiguration.load(getCamelContext(), n), vertx());
+            GatewayClient client = new GatewayClient(GatewayConfiguration.load(getCamelContext(), n), vertx(),
+                    Meters.registry(getCamelContext()));
             try {
                 getCamelContext().addService(client, true, true);
             } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.controlcenter.sse;
 
+import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -13,6 +14,7 @@ public class SseConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SseHub hub = new SseHub(SseSettings.load(context));
+        hub.bindTo(Meters.registry(context));
         context.getRegistry().bind(SseHub.BEAN_NAME, SseHub.class, hub);
         // the embedded HTTP server is started while Camel is starting; this runs after that, before the route consumers
         context.addStartupListener((camel, alreadyStarted) -> {

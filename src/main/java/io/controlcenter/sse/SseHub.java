@@ -7,6 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.controlcenter.ops.Meters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * arrive meanwhile are held and sent after, those the replay or snapshot already covered (by id) skipped.
  */
 @ManagedResource(description = "Server-Sent Events hub (GET /api/events)")
-public class SseHub extends ServiceSupport implements CamelContextAware {
+public class SseHub extends ServiceSupport implements CamelContextAware, MeterBinder {
 
     public static final String BEAN_NAME = "sseHub";
     public static final String LAST_EVENT_ID = "Last-Event-ID";
@@ -225,6 +230,20 @@ public class SseHub extends ServiceSupport implements CamelContextAware {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        String name = Meters.PREFIX + "sse.";
+        Gauge.builder(name + "clients", this, SseHub::getClientsConnected)
+                .description("Clients connected to the event stream").register(registry);
+        FunctionCounter.builder(name + "messages.broadcast", this, SseHub::getMessagesBroadcast)
+                .description("Messages pushed to the hub (after they were stored)").register(registry);
+        FunctionCounter.builder(name + "messages.sent", this, SseHub::getMessagesSent)
+                .description("Messages written to clients (live, replayed and snapshot)").register(registry);
+        FunctionCounter.builder(name + "slow.clients.dropped", this, SseHub::getSlowClientsDropped)
+                .description("Clients disconnected because more than sse.client-buffer messages were waiting")
+                .register(registry);
     }
 
     @ManagedAttribute(description = "Clients connected to the event stream")

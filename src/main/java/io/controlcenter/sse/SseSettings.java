@@ -2,6 +2,7 @@ package io.controlcenter.sse;
 
 import java.util.Optional;
 
+import io.controlcenter.config.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
@@ -17,13 +18,13 @@ public record SseSettings(String path, long heartbeatMs, int clientBuffer) {
 
     public SseSettings {
         if (path == null || !path.startsWith("/")) {
-            throw new IllegalArgumentException(PREFIX + "path: '" + path + "' must start with /");
+            throw new ConfigurationException(PREFIX + "path: '" + path + "' must start with /");
         }
         if (heartbeatMs <= 0) {
-            throw new IllegalArgumentException(PREFIX + "heartbeat: must be a positive duration");
+            throw new ConfigurationException(PREFIX + "heartbeat: must be a positive duration");
         }
         if (clientBuffer <= 0) {
-            throw new IllegalArgumentException(PREFIX + "client-buffer: must be a positive whole number");
+            throw new ConfigurationException(PREFIX + "client-buffer: must be a positive whole number");
         }
     }
 
@@ -33,7 +34,7 @@ public record SseSettings(String path, long heartbeatMs, int clientBuffer) {
         long heartbeat = raw(pc, "heartbeat").map(v -> parse("heartbeat", v, TimeUtils::toMilliSeconds)).orElse(15_000L);
         long buffer = raw(pc, "client-buffer").map(v -> parse("client-buffer", v, Long::parseLong)).orElse(10_000L);
         if (buffer > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(PREFIX + "client-buffer: " + buffer + " is too large");
+            throw new ConfigurationException(PREFIX + "client-buffer: " + buffer + " is too large");
         }
         return new SseSettings(path, heartbeat, (int) buffer);
     }
@@ -46,7 +47,7 @@ public record SseSettings(String path, long heartbeatMs, int clientBuffer) {
         try {
             return parser.applyAsLong(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not valid ("
+            throw new ConfigurationException(PREFIX + key + ": '" + value + "' is not valid ("
                     + ("heartbeat".equals(key) ? "milliseconds, or e.g. 15s" : "a whole number") + ")");
         }
     }

@@ -58,7 +58,7 @@ class AmbiguousCommitTest extends FleetTestSupport {
         startSynced(1); // the schema and the agent are in place
         DataSource real = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         AtomicBoolean armed = new AtomicBoolean(true);
-        FleetStore store = new FleetStore(commitAckLost(real, armed));
+        FleetStore store = new FleetStore(commitAckLost(real, armed), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
         List<Object> batch = new ArrayList<>();
         long t = System.currentTimeMillis() + 60_000;

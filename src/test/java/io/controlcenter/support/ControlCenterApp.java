@@ -45,6 +45,7 @@ public final class ControlCenterApp implements AutoCloseable {
     private final String database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private ProducerTemplate template;
+    private volatile String authorization;
 
     private ControlCenterApp(Main main, int port, String database) {
         this.main = main;
@@ -182,12 +183,38 @@ public final class ControlCenterApp implements AutoCloseable {
         return ps;
     }
 
+    /** Sends {@code Authorization: value} with every request of {@link #get} and {@link #post} from now on. */
+    public ControlCenterApp authorization(String value) {
+        this.authorization = value;
+        return this;
+    }
+
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(request(path).GET().build());
     }
 
     public HttpResponse<String> post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** POST with a JSON body. */
+    public HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        return authorization == null ? b : b.header("Authorization", authorization);
+    }
+
+    /** GET /observe/metrics. */
+    public Prometheus metrics() {
+        HttpResponse<String> r = get("/observe/metrics");
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET /observe/metrics answered " + r.statusCode() + ": " + r.body());
+        }
+        return new Prometheus(r.body());
     }
 
     /** POST with a JSON body. */

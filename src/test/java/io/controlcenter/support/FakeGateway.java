@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.PfxOptions;
 
 /**
  * An in-process OpenClaw gateway for tests: a real WebSocket server on a free port that speaks the protocol as the
@@ -42,6 +43,7 @@ public final class FakeGateway implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private HttpServer server;
     private int port;
+    private PfxOptions tls;
 
     /** Every accepted socket, in order. */
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
@@ -71,8 +73,16 @@ public final class FakeGateway implements AutoCloseable {
         return start(0);
     }
 
+    /** Starts serving {@code wss://} with the key and certificate in a PKCS12 {@code keyStore}. */
+    public FakeGateway startTls(java.nio.file.Path keyStore, String password) {
+        tls = new PfxOptions().setPath(keyStore.toString()).setPassword(password);
+        return start(0);
+    }
+
     public FakeGateway start(int wantedPort) {
         server = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(tls != null)
+                        .setKeyCertOptions(tls)
                         .setHost("127.0.0.1")
                         .setMaxWebSocketFrameSize(64 * 1024 * 1024) // one frame per message, like the real gateway
                         .setMaxWebSocketMessageSize(64 * 1024 * 1024))
@@ -111,7 +121,7 @@ public final class FakeGateway implements AutoCloseable {
     }
 
     public String url() {
-        return "ws://127.0.0.1:" + port + "/";
+        return (tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/";
     }
 
     /** Answers {@code method} with a handler instead of the captured payload. */

@@ -1,0 +1,115 @@
+package io.controlcenter.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards Camel's HTTP server (listed in {@code camel.main.configuration-classes}, configured before the server starts):
+ * with {@code api.token} set, every request to {@code /api/*} and the management endpoints ({@code /observe/*}: health,
+ * metrics, Jolokia) needs {@code Authorization: Bearer <token>}. Basic authentication with the token as password (any
+ * user name) is accepted too, for Hawtio's connect form, and {@code ?access_token=} on the event stream, for a browser's
+ * EventSource, which cannot send headers. CORS is on only for the origins in {@code api.cors.origins}.
+ */
+public class ApiSecurity implements CamelConfiguration {
+
+    static final List<String> GUARDED = List.of("/api/*", "/observe/*");
+    private static final Logger LOG = LoggerFactory.getLogger(ApiSecurity.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        ApiSettings settings = ApiSettings.load(context);
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            return;
+        }
+        VertxPlatformHttpServerConfiguration http = server.getConfiguration();
+        if (!settings.token().isEmpty()) {
+            String ssePath = context.getPropertiesComponent().resolveProperty("sse.path").orElse("/api/events");
+            AuthenticationConfig auth = http.getAuthenticationConfig();
+            auth.setEnabled(true);
+            for (String path : GUARDED) {
+                AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+                entry.setPath(path);
+                entry.setAuthenticationProviderFactory(vertx -> null);
+                entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+                    @Override
+                    public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
+                        return new TokenHandler(settings.token(), ssePath);
+                    }
+                });
+                auth.getEntries().add(entry);
+            }
+        }
+        if (!settings.corsOrigins().isEmpty()) {
+            VertxPlatformHttpServerConfiguration.Cors cors = http.getCors();
+            cors.setEnabled(true);
+            // Camel's CORS handler allows any origin when the list is empty
+            cors.setOrigins(settings.corsOrigins().contains("*") ? List.of() : settings.corsOrigins());
+        }
+        LOG.info("{}", settings);
+    }
+
+    /** Lets a request through when it carries the token; answers 401 otherwise, naming neither what was sent nor the token. */
+    static final class TokenHandler implements AuthenticationHandler {
+
+        private final byte[] token;
+        private final String ssePath;
+
+        TokenHandler(String token, String ssePath) {
+            this.token = token.getBytes(StandardCharsets.UTF_8);
+            this.ssePath = ssePath;
+        }
+
+        @Override
+        public void handle(RoutingContext ctx) {
+            if (matches(presented(ctx.request()))) {
+                ctx.next();
+                return;
+            }
+            ctx.response().setStatusCode(401)
+                    .putHeader("WWW-Authenticate", "Bearer realm=\"control-center\"")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end("{\"error\": \"missing or wrong API token: send Authorization: Bearer <CC_API_TOKEN>\"}");
+        }
+
+        private String presented(HttpServerRequest request) {
+            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+            if (header != null) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("bearer ")) {
+                    return header.substring(7).trim();
+                }
+                if (lower.startsWith("basic ")) {
+                    try {
+                        String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                        return pair.substring(pair.indexOf(':') + 1);
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                }
+                return null;
+            }
+            return ssePath.equals(request.path()) ? request.getParam("access_token") : null;
+        }
+
+        private boolean matches(String presented) {
+            return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

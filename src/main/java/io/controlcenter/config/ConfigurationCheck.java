@@ -1,0 +1,27 @@
+package io.controlcenter.config;
+
+import io.controlcenter.api.ApiSettings;
+import io.controlcenter.chat.ChatSettings;
+import io.controlcenter.db.DatabaseSettings;
+import io.controlcenter.gateway.GatewayConfiguration;
+import io.controlcenter.sse.SseSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * Reads every group of settings before anything starts (first in {@code camel.main.configuration-classes}: before the
+ * database, the HTTP server and the gateway connection), so a missing or wrong one stops the start at once with a
+ * {@link ConfigurationException} naming its key.
+ */
+public class ConfigurationCheck implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default").trim();
+        GatewayConfiguration.load(context, gateway);
+        DatabaseSettings.load(context);
+        SseSettings.load(context);
+        ApiSettings.load(context);
+        ChatSettings.load(context);
+    }
+}

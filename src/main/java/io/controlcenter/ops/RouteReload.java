@@ -1,0 +1,116 @@
+package io.controlcenter.ops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import io.controlcenter.config.ConfigurationException;
+import io.controlcenter.config.Messages;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live reload of the route files in {@code routes/} ({@code camel.main.routes-reload-*}): an edited file replaces only
+ * the routes it defines, so editing any file but {@code gateway.yaml} leaves the gateway connection alone. A file Camel
+ * cannot load (YAML, an unknown step, a bad endpoint) is rejected with one ERROR line naming the file and why, and the
+ * routes it defined keep running as they were (put back from the last version that loaded, if the attempt had already
+ * removed them). Camel's own handling would leave them removed (CAMEL-NOTES §5).
+ */
+public class RouteReload implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteReload.class);
+
+    private final Map<String, String> lastLoaded = new ConcurrentHashMap<>();
+    private CamelContext context;
+
+    @Override
+    public void configure(CamelContext context) throws IOException {
+        RouteWatcherReloadStrategy watcher = context.hasService(RouteWatcherReloadStrategy.class);
+        if (watcher == null) {
+            return; // camel.main.routes-reload-enabled=false
+        }
+        if (watcher.isRemoveAllRoutes()) {
+            throw new ConfigurationException("camel.main.routes-reload-remove-all-routes must be false: removing every "
+                    + "route on each edit drops the gateway connection and loses the routes of the other files");
+        }
+        this.context = context;
+        Path folder = Path.of(watcher.getFolder());
+        if (Files.isDirectory(folder)) {
+            try (var files = Files.list(folder)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    lastLoaded.put(key(file), Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        watcher.setResourceReload((name, resource) -> reload(Path.of(name), resource));
+    }
+
+    private void reload(Path file, Resource resource) throws IOException {
+        if (!Files.exists(file)) {
+            LOG.warn("Routes file {} was deleted; its routes keep running until Control Center restarts", file);
+            return;
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isBlank() || text.equals(lastLoaded.get(key(file)))) {
+            return; // a file being written (truncated first), or an editor's second write of the same content
+        }
+        Set<String> before = routeIds(file);
+        try {
+            Set<String> ids = PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
+            lastLoaded.put(key(file), text);
+            LOG.info("Routes file {} reloaded: {}", file, ids);
+        } catch (Exception e) {
+            LOG.error("Routes file {} rejected, the routes keep running as they were: {}", file, Messages.causes(e));
+            restore(file, resource, before);
+        }
+    }
+
+    /** Puts back the last version of the file that loaded, if the failed attempt removed or stopped any of its routes. */
+    private void restore(Path file, Resource resource, Set<String> before) {
+        String previous = lastLoaded.get(key(file));
+        boolean intact = before.stream().allMatch(id -> context.getRouteController().getRouteStatus(id) == ServiceStatus.Started);
+        if (intact || previous == null) {
+            return;
+        }
+        try {
+            for (String id : routeIds(file)) {
+                if (!before.contains(id)) { // a route only the rejected version had
+                    context.getRouteController().stopRoute(id);
+                    context.removeRoute(id);
+                }
+            }
+            PluginHelper.getRoutesLoader(context).updateRoutes(
+                    List.of(ResourceHelper.fromString(resource.getLocation(), previous)));
+            LOG.info("Routes of {} restored from the version that last loaded: {}", file, before);
+        } catch (Exception e) {
+            LOG.error("Routes of {} could not be restored: {}", file, Messages.causes(e));
+        }
+    }
+
+    /** The routes loaded from {@code file} (however its location was written: relative, absolute). */
+    private Set<String> routeIds(Path file) {
+        String key = key(file);
+        return context.getRoutes().stream()
+                .filter(r -> r.getSourceResource() != null && r.getSourceResource().getLocation().startsWith("file:")
+                        && key.equals(key(Path.of(r.getSourceResource().getLocation().substring(5)))))
+                .map(Route::getRouteId).collect(Collectors.toSet());
+    }
+
+    private static String key(Path file) {
+        return file.toAbsolutePath().normalize().toString();
+    }
+}
