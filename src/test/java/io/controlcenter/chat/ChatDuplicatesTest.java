@@ -38,6 +38,8 @@ class ChatDuplicatesTest extends ChatTestSupport {
                 + " AND payload->>'state' = 'error'"));
         await("agent working on the next run", Duration.ofSeconds(5),
                 () -> "working".equals(json(app.get("/api/agents/main").body()).get("status")));
+        assertEquals(1, app.metrics().value("controlcenter_chat_events_dropped_total", "reason=\"duplicate\""));
+        assertEquals(3, app.metrics().value("controlcenter_chat_events_accepted_total"));
     }
 
     @Test

@@ -217,12 +217,6 @@ public final class ControlCenterApp implements AutoCloseable {
         return new Prometheus(r.body());
     }
 
-    /** POST with a JSON body. */
-    public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
     /** GET /api/gateway, parsed. */
     public Map<String, Object> gatewayStatus() {
         HttpResponse<String> r = get("/api/gateway");
