@@ -30,10 +30,20 @@ import io.controlcenter.sse.SseMessage;
  */
 public class FleetStore {
 
-    private static final String UPSERT_SESSION = """
+    /**
+     * All session rows of a batch in one statement (arrays, one per column, unnested in order): a row per statement
+     * took most of a 50,000-session sync. Each key occurs once per batch ({@code Batch.sessions} keeps the newest).
+     */
+    private static final String UPSERT_SESSIONS = """
             INSERT INTO sessions AS s (gateway, session_key, agent_id, session_id, status, has_active_run, active_run_id,
                                        updated_at_ms, version, data, gone, seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, CAST(? AS jsonb), ?, ?)
+            SELECT u.gateway, u.session_key, u.agent_id, u.session_id, u.status, u.has_active_run, NULL, u.updated_at_ms,
+                   u.version, CAST(u.data AS jsonb), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS boolean[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                        CAST(? AS boolean[]), CAST(? AS bigint[]))
+                 AS u(gateway, session_key, agent_id, session_id, status, has_active_run, updated_at_ms, version, data,
+                      gone, seen_ms)
             ON CONFLICT (gateway, session_key) DO UPDATE SET
                 agent_id       = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.agent_id, s.agent_id) ELSE s.agent_id END,
                 session_id     = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.session_id, s.session_id) ELSE s.session_id END,
@@ -75,8 +85,13 @@ public class FleetStore {
             INSERT INTO gateways (name, state, last_sync_at) VALUES (?, ?, now())
             ON CONFLICT (name) DO UPDATE SET last_sync_at = now(),
                 state = CASE WHEN ? = 'polling' AND gateways.state <> 'connected' THEN 'polling' ELSE gateways.state END""";
-    private static final String INSERT_EVENT = """
-            INSERT INTO event_log (id, gateway, event, seq, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+    /** A batch's event-log rows in one statement, in id order (like {@link #UPSERT_SESSIONS}). */
+    private static final String INSERT_EVENTS = """
+            INSERT INTO event_log (id, gateway, event, seq, received_at, payload)
+            SELECT u.id, u.gateway, u.event, u.seq, TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond',
+                   CAST(u.payload AS jsonb)
+            FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
+                        CAST(? AS bigint[]), CAST(? AS text[])) AS u(id, gateway, event, seq, received_ms, payload)""";
     private static final String CARDS = """
             SELECT a.gateway, a.agent_id, a.name, a.emoji, a.avatar, a.is_default, a.model, a.gone, a.last_run_state,
                    a.last_run_at, COALESCE(g.state, 'disconnected') AS gateway_state,
@@ -86,9 +101,18 @@ public class FleetStore {
             FROM agents a
             LEFT JOIN gateways g ON g.name = a.gateway
             LEFT JOIN sessions s ON s.gateway = a.gateway AND s.agent_id = a.agent_id
-            WHERE a.gateway = ? AND (CAST(? AS text[]) IS NULL OR a.agent_id = ANY(CAST(? AS text[])))
+            WHERE a.gateway = ? %s
             GROUP BY a.gateway, a.agent_id, g.state
             ORDER BY a.is_default DESC, a.agent_id""";
+    /**
+     * Two statements, not one with "ids IS NULL OR": once pgjdbc prepares it on the server, PostgreSQL's generic plan for
+     * the OR cannot use the indexes, and every batch's cards of a few agents aggregated all sessions (BENCHMARKS.md).
+     */
+    private static final String CARDS_ALL = CARDS.formatted("");
+    private static final String CARDS_OF = CARDS.formatted("AND a.agent_id = ANY(?)");
+
+    /** Session rows a sync writes before it refreshes the planner's statistics ({@code Batch.analyzeSessions}). */
+    static final int ANALYZE_AFTER = 1_000;
 
     private final DataSource dataSource;
     /** Only the single fleet-batch route thread calls {@link #persist}. */
@@ -265,11 +289,11 @@ public class FleetStore {
     private static List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds)
             throws SQLException {
         List<Map<String, Object>> cards = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(CARDS)) {
-            Array ids = agentIds == null ? null : c.createArrayOf("text", agentIds.toArray());
+        try (PreparedStatement ps = c.prepareStatement(agentIds == null ? CARDS_ALL : CARDS_OF)) {
             ps.setString(1, gateway);
-            ps.setArray(2, ids);
-            ps.setArray(3, ids);
+            if (agentIds != null) {
+                ps.setArray(2, c.createArrayOf("text", agentIds.toArray()));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     cards.add(card(rs));
@@ -401,7 +425,9 @@ public class FleetStore {
                 }
             }
             if (!e.event().startsWith("gateway.")) {
-                log.add(new LogRow(e.gateway(), e.event(), e.seq(), e.receivedAt(), p));
+                LogRow row = new LogRow(e.gateway(), e.event(), e.seq(), e.receivedAt(), p);
+                row.json = e.payloadJson();
+                log.add(row);
             }
         }
 
@@ -438,12 +464,15 @@ public class FleetStore {
                 markGone("agents", gw, s.getStartedAt());
             }
             if (!s.isAgentsOnly()) {
-                for (FleetSnapshot.Listed listed : s.getSessions()) {
-                    Map<String, Object> row = listed.row();
-                    Long updatedAt = Json.number(row, "updatedAt");
-                    session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now, partial);
+                for (FleetSnapshot.Listed l : s.getSessions()) {
+                    long version = Math.max(l.listedAt(), l.updatedAt() == null ? 0 : l.updatedAt());
+                    session(gw, l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(), l.json(),
+                            version, false, now, partial);
                 }
                 flush();
+                if (s.getSessions().size() >= ANALYZE_AFTER) {
+                    analyzeSessions();
+                }
                 markGone("sessions", gw, s.getStartedAt());
                 if (s.getPresence() != null) {
                     presence(gw, s.getPresence(), now);
@@ -463,18 +492,23 @@ public class FleetStore {
 
         /** {@code partial}: a polled row with fewer fields, merged into the stored one instead of replacing it. */
         private void session(String gw, Map<String, Object> row, long version, boolean gone, long seenAt, boolean partial) {
-            String key = Json.string(row, "key");
+            session(gw, Json.string(row, "key"), Json.string(row, "agentId"), Json.string(row, "sessionId"),
+                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
+                    Json.write(row), version, gone, seenAt, partial);
+        }
+
+        /** {@code json}: the session row's JSON text. */
+        private void session(String gw, String key, String agentId, String sessionId, String status, boolean active,
+                             Long updatedAt, String json, long version, boolean gone, long seenAt, boolean partial) {
             if (key == null) {
                 return;
             }
-            String agentId = Json.string(row, "agentId");
             Object[] prev = sessions.get(gw + "\n" + key);
             if (prev != null && (long) prev[7] > version) {
                 return; // the batch already holds newer data for this session
             }
-            sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, Json.string(row, "sessionId"),
-                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
-                    version, Json.write(row), gone, ts(seenAt), partial});
+            sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, sessionId, status, active, updatedAt, version,
+                    json, gone, ts(seenAt), partial});
             touch(gw, agentId);
         }
 
@@ -553,6 +587,17 @@ public class FleetStore {
             }
         }
 
+        /**
+         * A sync that wrote many rows refreshes the planner's statistics inside its transaction (ANALYZE sees the
+         * transaction's own rows): otherwise the first sync's card queries plan for an empty sessions table and scan
+         * it once per agent (1,000 agents, 50,000 sessions: ~100 s instead of ~0.1 s).
+         */
+        private void analyzeSessions() throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("ANALYZE sessions")) {
+                ps.execute();
+            }
+        }
+
         /** Marks what a sync did not see (not touched since it started) as gone, in {@code table} (agents, sessions). */
         private void markGone(String table, String gw, long startedAt) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
@@ -576,9 +621,43 @@ public class FleetStore {
 
         /** Writes the batched session and run changes. */
         private void flush() throws SQLException {
-            batch(UPSERT_SESSION, sessions.values()); // clearing the values view empties the map
+            upsertSessions();
             batch(SESSION_RUN, runs);
             batch(AGENT_RUN, agentRuns);
+        }
+
+        /** Writes the batched session rows ({@link #UPSERT_SESSIONS}), those merged ({@code partial}) apart, and empties them. */
+        private void upsertSessions() throws SQLException {
+            for (boolean partial : new boolean[] {false, true}) {
+                List<Object[]> rows = sessions.values().stream().filter(r -> (boolean) r[11] == partial).toList();
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
+                    String[] types = {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text", "bool"};
+                    for (int col = 0; col < types.length; col++) {
+                        ps.setArray(col + 1, column(types[col], rows, col));
+                    }
+                    Long[] seen = new Long[rows.size()];
+                    for (int i = 0; i < seen.length; i++) {
+                        seen[i] = ((Timestamp) rows.get(i)[10]).getTime();
+                    }
+                    ps.setArray(11, c.createArrayOf("int8", seen));
+                    ps.setBoolean(12, partial);
+                    ps.executeUpdate();
+                }
+            }
+            sessions.clear();
+        }
+
+        private Array column(String type, List<Object[]> rows, int col) throws SQLException {
+            Object[] values = type.equals("text") ? new String[rows.size()] : type.equals("bool") ? new Boolean[rows.size()]
+                    : new Long[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                Object v = rows.get(i)[col];
+                values[i] = v instanceof Number n && type.equals("int8") ? Long.valueOf(n.longValue()) : v;
+            }
+            return c.createArrayOf(type, values);
         }
 
         /** Runs {@code sql} once per row (parameters in order), as one JDBC batch, and empties the rows. */
@@ -609,14 +688,14 @@ public class FleetStore {
                     fleetUpdate = true;
                 }
             }
-            for (Map.Entry<String, Set<String>> e : touchedAgents.entrySet()) {
+            // with a fleet.update every card is sent (and remembered below): no agent.update, no query per agent
+            for (Map.Entry<String, Set<String>> e : fleetUpdate ? Set.<Map.Entry<String, Set<String>>>of()
+                    : touchedAgents.entrySet()) {
                 for (Map<String, Object> card : cards(c, e.getKey(), e.getValue())) {
                     String cardKey = e.getKey() + "\n" + card.get("id");
                     if (!card.equals(pushedCards.get(cardKey))) {
                         cards.put(cardKey, card);
-                        if (!fleetUpdate) {
-                            log.add(new LogRow(e.getKey(), FleetMessages.AGENT_UPDATE, null, System.currentTimeMillis(), card));
-                        }
+                        log.add(new LogRow(e.getKey(), FleetMessages.AGENT_UPDATE, null, System.currentTimeMillis(), card));
                     }
                 }
             }
@@ -651,26 +730,34 @@ public class FleetStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-                for (int i = 0; i < ids.length; i++) {
-                    LogRow row = log.get(i);
-                    ps.setLong(1, ids[i]);
-                    ps.setString(2, row.gateway);
-                    ps.setString(3, row.event);
-                    if (row.seq == null) {
-                        ps.setNull(4, java.sql.Types.BIGINT);
-                    } else {
-                        ps.setLong(4, row.seq);
-                    }
-                    ps.setTimestamp(5, ts(row.receivedAt));
-                    ps.setString(6, Json.write(row.payload));
-                    ps.addBatch();
-                    FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
-                    if (m != null) {
-                        messages.add(sse(ids[i], m));
-                    }
+            int n = ids.length;
+            Long[] idArray = new Long[n];
+            String[] gateways = new String[n];
+            String[] events = new String[n];
+            Long[] seqs = new Long[n];
+            Long[] received = new Long[n];
+            String[] payloads = new String[n];
+            for (int i = 0; i < n; i++) {
+                LogRow row = log.get(i);
+                idArray[i] = ids[i];
+                gateways[i] = row.gateway;
+                events[i] = row.event;
+                seqs[i] = row.seq;
+                received[i] = row.receivedAt;
+                payloads[i] = row.json != null ? row.json : Json.write(row.payload);
+                FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
+                if (m != null) {
+                    messages.add(sse(ids[i], m));
                 }
-                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
+                ps.setArray(1, c.createArrayOf("int8", idArray));
+                ps.setArray(2, c.createArrayOf("text", gateways));
+                ps.setArray(3, c.createArrayOf("text", events));
+                ps.setArray(4, c.createArrayOf("int8", seqs));
+                ps.setArray(5, c.createArrayOf("int8", received));
+                ps.setArray(6, c.createArrayOf("text", payloads));
+                ps.executeUpdate();
             }
             return messages;
         }
@@ -682,6 +769,8 @@ public class FleetStore {
         final Long seq;
         final long receivedAt;
         Map<String, Object> payload;
+        /** The payload's JSON text when made already (gateway events: by the batcher's caller), else null. */
+        String json;
         /** For fleet.update: websocket or polling (null when a disconnect caused it). */
         String source;
 

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,6 +24,12 @@ final class BundleProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static int starts;
+    /** Stopped by a shutdown hook when the benchmark is interrupted. */
+    private static final Set<BundleProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(BundleProcess::close), "bench-cleanup"));
+    }
 
     final int httpPort;
     final int dbPort;
@@ -58,7 +66,9 @@ final class BundleProcess implements AutoCloseable {
         pb.environment().put("DB_EMBEDDED_PORT", String.valueOf(dbPort));
         pb.environment().remove("DB_URL");
         long started = System.nanoTime();
-        return new BundleProcess(pb.start(), dataDir, started, httpPort, dbPort, log);
+        BundleProcess bundle = new BundleProcess(pb.start(), dataDir, started, httpPort, dbPort, log);
+        RUNNING.add(bundle);
+        return bundle;
     }
 
     /** Waits until GET /api/gateway says connected; returns the nanoTime it did. */
@@ -139,6 +149,7 @@ final class BundleProcess implements AutoCloseable {
     /** Stops it as a user does (SIGTERM), then forcibly, with every process it started. */
     @Override
     public void close() {
+        RUNNING.remove(this);
         List<ProcessHandle> children = Stream.concat(process.descendants(), postgres()).toList();
         process.destroy();
         try {
@@ -151,9 +162,14 @@ final class BundleProcess implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** A free port on localhost, never the real gateway's 18789. */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (s.getLocalPort() != 18789) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 }
