@@ -81,6 +81,11 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware {
         queue.put(snapshot);
     }
 
+    /** Queues session rows a sync has read so far (stored before the sync's snapshot, which follows them). */
+    public void submitSessions(FleetSnapshot.SessionsPage page) throws InterruptedException {
+        queue.put(page);
+    }
+
     @Override
     protected void doStart() {
         template = camelContext.createProducerTemplate();

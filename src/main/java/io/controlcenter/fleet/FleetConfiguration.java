@@ -26,7 +26,7 @@ public class FleetConfiguration implements CamelConfiguration {
         }
         FleetStore store = new FleetStore(dataSource);
         FleetBatcher batcher = new FleetBatcher(
-                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("100000")),
+                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("10000")),
                 Integer.parseInt(pc.resolveProperty("fleet.batch.max-size").orElse("1000")),
                 settings.value("batch.max-delay", 5L, org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0,
                         "a duration of 0 ms or more"),
@@ -35,7 +35,7 @@ public class FleetConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
         context.getRegistry().bind("fleetSync",
-                new FleetSync(Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500"))));
+                new FleetSync(Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500")), batcher));
         context.addService(batcher, true, true);
 
         String gateway = pc.resolveProperty("gateway.name").orElse("default");

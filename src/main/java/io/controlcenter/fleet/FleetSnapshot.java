@@ -20,6 +20,7 @@ public final class FleetSnapshot {
     private boolean agentsComplete = true;
     private Map<String, Object> agents;
     private final List<Listed> sessions = new ArrayList<>();
+    private int sessionCount;
     private long nextOffset;
     private boolean moreSessions = true;
     private List<Object> presence;
@@ -70,6 +71,18 @@ public final class FleetSnapshot {
         return sessions;
     }
 
+    /** Session rows listed so far, including those already handed on ({@link #takeSessions}). */
+    public int getSessionCount() {
+        return sessionCount;
+    }
+
+    /** The rows listed since the last call, to be stored while the sync reads on ({@link SessionsPage}). */
+    public SessionsPage takeSessions() {
+        SessionsPage page = new SessionsPage(gateway, source, List.copyOf(sessions));
+        sessions.clear();
+        return page;
+    }
+
     public boolean isMoreSessions() {
         return moreSessions;
     }
@@ -93,11 +106,20 @@ public final class FleetSnapshot {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) page.getOrDefault("sessions", List.of());
         long ts = page.get("ts") instanceof Number n ? n.longValue() : 0;
         rows.forEach(row -> sessions.add(Listed.of(row, ts)));
+        sessionCount += rows.size();
         Object next = page.get("nextOffset");
         moreSessions = Boolean.TRUE.equals(page.get("hasMore")) && next instanceof Number && !rows.isEmpty();
         if (moreSessions) {
             nextOffset = ((Number) next).longValue();
         }
+    }
+
+    /**
+     * Rows of a sync handed to the store before the sync ends, so that writing them overlaps reading the next pages
+     * (and a large fleet is never held in memory at once). They are stored like the snapshot's rows, which is safe
+     * before the snapshot: an upsert never lets older data overwrite newer, and the rows count as seen by the sync.
+     */
+    public record SessionsPage(String gateway, String source, List<Listed> rows) {
     }
 
     /**

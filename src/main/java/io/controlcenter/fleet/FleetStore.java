@@ -113,6 +113,8 @@ public class FleetStore {
 
     /** Session rows a sync writes before it refreshes the planner's statistics ({@code Batch.analyzeSessions}). */
     static final int ANALYZE_AFTER = 1_000;
+    /** Session rows per statement ({@link #UPSERT_SESSIONS}). */
+    static final int SESSION_CHUNK = 2_000;
 
     private final DataSource dataSource;
     /** Only the single fleet-batch route thread calls {@link #persist}. */
@@ -149,6 +151,8 @@ public class FleetStore {
                 for (Object item : items) {
                     if (item instanceof FleetSnapshot snapshot) {
                         batch.snapshot(snapshot);
+                    } else if (item instanceof FleetSnapshot.SessionsPage page) {
+                        batch.listed(page.gateway(), page.rows(), "polling".equals(page.source()));
                     } else {
                         batch.event((FleetEvent) item);
                     }
@@ -464,13 +468,9 @@ public class FleetStore {
                 markGone("agents", gw, s.getStartedAt());
             }
             if (!s.isAgentsOnly()) {
-                for (FleetSnapshot.Listed l : s.getSessions()) {
-                    long version = Math.max(l.listedAt(), l.updatedAt() == null ? 0 : l.updatedAt());
-                    session(gw, l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(), l.json(),
-                            version, false, now, partial);
-                }
+                listed(gw, s.getSessions(), partial);
                 flush();
-                if (s.getSessions().size() >= ANALYZE_AFTER) {
+                if (s.getSessionCount() >= ANALYZE_AFTER) {
                     analyzeSessions();
                 }
                 markGone("sessions", gw, s.getStartedAt());
@@ -487,6 +487,16 @@ public class FleetStore {
                 LogRow fleet = new LogRow(gw, FleetMessages.FLEET_UPDATE, null, now, null); // data read after all writes
                 fleet.source = s.getSource();
                 log.add(fleet);
+            }
+        }
+
+        /** Session rows of a sync, seen now. */
+        void listed(String gw, List<FleetSnapshot.Listed> rows, boolean partial) {
+            long now = System.currentTimeMillis();
+            for (FleetSnapshot.Listed l : rows) {
+                long version = Math.max(l.listedAt(), l.updatedAt() == null ? 0 : l.updatedAt());
+                session(gw, l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(), l.json(),
+                        version, false, now, partial);
             }
         }
 
@@ -629,25 +639,29 @@ public class FleetStore {
         /** Writes the batched session rows ({@link #UPSERT_SESSIONS}), those merged ({@code partial}) apart, and empties them. */
         private void upsertSessions() throws SQLException {
             for (boolean partial : new boolean[] {false, true}) {
-                List<Object[]> rows = sessions.values().stream().filter(r -> (boolean) r[11] == partial).toList();
-                if (rows.isEmpty()) {
-                    continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
-                    String[] types = {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text", "bool"};
-                    for (int col = 0; col < types.length; col++) {
-                        ps.setArray(col + 1, column(types[col], rows, col));
-                    }
-                    Long[] seen = new Long[rows.size()];
-                    for (int i = 0; i < seen.length; i++) {
-                        seen[i] = ((Timestamp) rows.get(i)[10]).getTime();
-                    }
-                    ps.setArray(11, c.createArrayOf("int8", seen));
-                    ps.setBoolean(12, partial);
-                    ps.executeUpdate();
+                List<Object[]> all = sessions.values().stream().filter(r -> (boolean) r[11] == partial).toList();
+                // a sync's rows in chunks: one array parameter of 50,000 rows would be a 150 MB string
+                for (int from = 0; from < all.size(); from += SESSION_CHUNK) {
+                    upsertSessions(all.subList(from, Math.min(all.size(), from + SESSION_CHUNK)), partial);
                 }
             }
             sessions.clear();
+        }
+
+        private void upsertSessions(List<Object[]> rows, boolean partial) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
+                String[] types = {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text", "bool"};
+                for (int col = 0; col < types.length; col++) {
+                    ps.setArray(col + 1, column(types[col], rows, col));
+                }
+                Long[] seen = new Long[rows.size()];
+                for (int i = 0; i < seen.length; i++) {
+                    seen[i] = ((Timestamp) rows.get(i)[10]).getTime();
+                }
+                ps.setArray(11, c.createArrayOf("int8", seen));
+                ps.setBoolean(12, partial);
+                ps.executeUpdate();
+            }
         }
 
         private Array column(String type, List<Object[]> rows, int col) throws SQLException {

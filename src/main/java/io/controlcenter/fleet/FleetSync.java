@@ -7,9 +7,12 @@ import java.util.Map;
 public class FleetSync {
 
     private final int pageSize;
+    private final FleetBatcher batcher;
 
-    public FleetSync(int pageSize) {
+    /** {@code batcher}: where each page's rows go as it arrives; null keeps them in the snapshot. */
+    public FleetSync(int pageSize, FleetBatcher batcher) {
         this.pageSize = pageSize;
+        this.batcher = batcher;
     }
 
     public FleetSnapshot begin(String gateway, String scope) {
@@ -25,8 +28,11 @@ public class FleetSync {
         return snapshot.nextSessionsPage(pageSize);
     }
 
-    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) {
+    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) throws InterruptedException {
         snapshot.addSessionsPage(page);
+        if (batcher != null) {
+            batcher.submitSessions(snapshot.takeSessions());
+        }
     }
 
     /** system-presence answers an array of entries (some versions wrap it as {presence: [...]}). */
