@@ -32,6 +32,9 @@ public class FleetConfiguration implements CamelConfiguration {
                         "a duration of 0 ms or more"),
                 "direct:fleet-batch");
         batcher.setCamelContext(context);
+        store.setAgentUpdateInterval(settings.value("agent-update.interval", 250L,
+                org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0, "a duration of 0 ms or more"),
+                () -> batcher.getQueued() > 0);
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
         context.getRegistry().bind("fleetSync",
