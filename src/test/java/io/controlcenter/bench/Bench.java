@@ -452,29 +452,41 @@ public final class Bench {
 
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> targets() {
-        Map<String, Object> sync = (Map<String, Object>) result.get("sync");
-        Map<String, Object> tp = (Map<String, Object>) result.get("throughput");
-        Map<String, Object> lat = (Map<String, Object>) result.get("latency");
-        Map<String, Object> mem = (Map<String, Object>) result.get("memory");
-        Map<String, Object> start = (Map<String, Object>) result.get("start");
-        Map<String, Object> lim = (Map<String, Object>) result.get("limits");
+        Figures f = figures();
+        Map<String, Object> tp = f.throughput();
+        Map<String, Object> lat = f.latency();
+        Map<String, Object> mem = f.memory();
         List<Map<String, Object>> t = new ArrayList<>();
-        long syncMs = Math.max(num(sync, "firstSyncMs"), num(sync, "resyncMs"));
+        long syncMs = Math.max(num(f.sync(), "firstSyncMs"), num(f.sync(), "resyncMs"));
         t.add(target("1 initial sync (" + o.agents + " agents, " + o.sessions + " sessions)", "<= 5000 ms",
-                syncMs + " ms", syncMs <= 5_000 && num(sync, "sessionsStored") == o.sessions));
+                syncMs + " ms", syncMs <= 5_000 && num(f.sync(), "sessionsStored") == o.sessions));
+        boolean held = Boolean.TRUE.equals(tp.get("held"));
         t.add(target("2 sustained throughput, " + num(tp, "seconds") + " s, " + num(tp, "sseClients") + " SSE clients",
-                ">= 20000 events/s", num(tp, "heldRate") + " events/s" + (Boolean.TRUE.equals(tp.get("held")) ? "" : " (not held)"),
-                Boolean.TRUE.equals(tp.get("held")) && num(tp, "heldRate") >= 20_000));
+                ">= 20000 events/s", num(tp, "heldRate") + " events/s" + (held ? "" : " (not held)"),
+                held && num(tp, "heldRate") >= 20_000));
+        Number p99 = (Number) lat.get("p99Ms");
         t.add(target("3 latency p99 at " + num(lat, "rate") + " events/s, " + num(lat, "sseClients") + " clients",
-                "<= 50 ms", lat.get("p99Ms") + " ms", lat.get("p99Ms") != null
-                        && ((Number) lat.get("p99Ms")).doubleValue() <= 50 && num(lat, "lostAtClients") == 0));
-        long rss = Math.max(Math.max(num(mem, "rssAfterSyncMb"), num(mem, "rssAfterResyncMb")), num(mem, "rssUnderLoadMaxMb"));
+                "<= 50 ms", p99 + " ms", p99 != null && p99.doubleValue() <= 50 && num(lat, "lostAtClients") == 0));
+        long rss = Math.max(Math.max(num(mem, "rssAfterSyncMb"), num(mem, "rssAfterResyncMb")),
+                num(mem, "rssUnderLoadMaxMb"));
         t.add(target("4 memory (RSS of Control Center's JVM)", "<= 512 MB", rss + " MB", rss <= 512));
-        long startMs = Math.max(num(start, "firstStartMs"), num(start, "restartMs"));
+        long startMs = Math.max(num(f.start(), "firstStartMs"), num(f.start(), "restartMs"));
         t.add(target("5 start to ready (java -jar to connected)", "<= 5000 ms", startMs + " ms", startMs <= 5_000));
-        double ratio = ((Number) lim.get("ratioStoredToRawJdbc")).doubleValue();
+        double ratio = ((Number) f.limits().get("ratioStoredToRawJdbc")).doubleValue();
         t.add(target("6 stored events/s vs raw JDBC", ">= 0.5", String.valueOf(ratio), ratio >= 0.5));
         return t;
+    }
+
+    /** The result's sections. */
+    private record Figures(Map<String, Object> start, Map<String, Object> sync, Map<String, Object> throughput,
+                           Map<String, Object> latency, Map<String, Object> memory, Map<String, Object> limits) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private Figures figures() {
+        return new Figures((Map<String, Object>) result.get("start"), (Map<String, Object>) result.get("sync"),
+                (Map<String, Object>) result.get("throughput"), (Map<String, Object>) result.get("latency"),
+                (Map<String, Object>) result.get("memory"), (Map<String, Object>) result.get("limits"));
     }
 
     private static Map<String, Object> target(String name, String target, String value, boolean met) {
@@ -490,37 +502,39 @@ public final class Bench {
     private String table() {
         StringBuilder sb = new StringBuilder();
         Map<String, Object> m = (Map<String, Object>) result.get("machine");
-        sb.append(String.format("Control Center benchmark (%s) — %s cores, %s MB, %s; load %s -> %s%n", result.get("mode"),
-                m.get("cores"), m.get("memoryMb"), m.get("jvm"), m.get("loadAverageBefore"), m.get("loadAverageAfter")));
+        sb.append(line("Control Center benchmark (" + result.get("mode") + ") - %s cores, %s MB, %s; load %s -> %s", m,
+                "cores", "memoryMb", "jvm", "loadAverageBefore", "loadAverageAfter"));
         sb.append(String.format("%-62s %-20s %-12s %s%n", "figure", "value", "target", "met"));
         for (Map<String, Object> t : (List<Map<String, Object>>) result.get("targets")) {
             sb.append(String.format("%-62s %-20s %-12s %s%n", t.get("name"), t.get("value"), t.get("target"),
                     Boolean.TRUE.equals(t.get("met")) ? "yes" : "NO"));
         }
-        Map<String, Object> s = (Map<String, Object>) result.get("start");
-        Map<String, Object> sy = (Map<String, Object>) result.get("sync");
-        Map<String, Object> tp = (Map<String, Object>) result.get("throughput");
-        Map<String, Object> lat = (Map<String, Object>) result.get("latency");
-        Map<String, Object> mem = (Map<String, Object>) result.get("memory");
-        Map<String, Object> lim = (Map<String, Object>) result.get("limits");
-        sb.append(String.format("start: first (initdb) %s ms, restart %s ms%n", s.get("firstStartMs"), s.get("restartMs")));
-        sb.append(String.format("sync: first %s ms, again %s ms; stored %s agents, %s sessions%n", sy.get("firstSyncMs"),
-                sy.get("resyncMs"), sy.get("agentsStored"), sy.get("sessionsStored")));
-        sb.append(String.format("throughput: %s events/s (%s stored/s) for %s s to %s clients; sent %s; lost %s, "
-                        + "duplicates %s, out of order %s; stored = sent: %s%n", tp.get("heldRate"),
-                tp.get("heldStoredEventsPerSecond"), tp.get("seconds"), tp.get("sseClients"), tp.get("sentByEvent"),
-                tp.get("lostAtClients"), tp.get("duplicatesAtClients"), tp.get("outOfOrderAtClients"),
-                tp.get("storedMatchesSent")));
-        sb.append(String.format("latency: p50 %s ms, p99 %s ms, max %s ms (%s samples, %s clients, lost %s)%n",
-                lat.get("p50Ms"), lat.get("p99Ms"), lat.get("maxMs"), lat.get("samples"), lat.get("sseClients"),
-                lat.get("lostAtClients")));
-        sb.append(String.format("memory: RSS after sync %s MB, after resync %s MB, under load max %s MB; PostgreSQL PSS "
-                        + "after sync %s MB, under load %s MB%n", mem.get("rssAfterSyncMb"), mem.get("rssAfterResyncMb"),
-                mem.get("rssUnderLoadMaxMb"), mem.get("postgresPssAfterSyncMb"), mem.get("postgresPssUnderLoadMaxMb")));
-        sb.append(String.format("limits: raw JDBC %s stored events/s (ratio %s); bare WebSocket client %s frames/s "
-                        + "(ratio %s)%n", lim.get("rawJdbcStoredEventsPerSecond"), lim.get("ratioStoredToRawJdbc"),
-                lim.get("bareWebSocketFramesPerSecond"), lim.get("ratioEventsToBareWebSocket")));
+        Figures f = figures();
+        sb.append(line("start: first (initdb) %s ms, restart %s ms", f.start(), "firstStartMs", "restartMs"));
+        sb.append(line("sync: first %s ms, again %s ms; stored %s agents, %s sessions", f.sync(), "firstSyncMs",
+                "resyncMs", "agentsStored", "sessionsStored"));
+        sb.append(line("throughput: %s events/s (%s stored/s) for %s s to %s clients; sent %s; lost %s, duplicates %s, "
+                        + "out of order %s; stored = sent: %s", f.throughput(), "heldRate", "heldStoredEventsPerSecond",
+                "seconds", "sseClients", "sentByEvent", "lostAtClients", "duplicatesAtClients", "outOfOrderAtClients",
+                "storedMatchesSent"));
+        sb.append(line("latency: p50 %s ms, p99 %s ms, max %s ms (%s samples, %s clients, lost %s)", f.latency(),
+                "p50Ms", "p99Ms", "maxMs", "samples", "sseClients", "lostAtClients"));
+        sb.append(line("memory: RSS after sync %s MB, after resync %s MB, under load max %s MB; PostgreSQL PSS after sync "
+                        + "%s MB, under load %s MB", f.memory(), "rssAfterSyncMb", "rssAfterResyncMb", "rssUnderLoadMaxMb",
+                "postgresPssAfterSyncMb", "postgresPssUnderLoadMaxMb"));
+        sb.append(line("limits: raw JDBC %s stored events/s (ratio %s); bare WebSocket client %s frames/s (ratio %s)",
+                f.limits(), "rawJdbcStoredEventsPerSecond", "ratioStoredToRawJdbc", "bareWebSocketFramesPerSecond",
+                "ratioEventsToBareWebSocket"));
         return sb.toString();
+    }
+
+    /** One line of the table: {@code format}'s %s filled with the section's values of {@code keys}. */
+    private static String line(String format, Map<String, Object> section, String... keys) {
+        Object[] values = new Object[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = section.get(keys[i]);
+        }
+        return String.format(format + "%n", values);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

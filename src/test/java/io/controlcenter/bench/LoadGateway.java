@@ -91,14 +91,7 @@ final class LoadGateway implements AutoCloseable {
         Runnable[] pump = new Runnable[1];
         pump[0] = () -> {
             while (sent[0] < frames && !ws.writeQueueFull()) {
-                sb.setLength(0);
-                sb.append("{\"type\":\"event\",\"event\":\"");
-                int nameAt = sb.length();
-                sb.append("\",\"payload\":");
-                own.next(sb, System.currentTimeMillis());
-                sb.insert(nameAt, own.name);
-                sb.append(",\"seq\":").append(++sent[0]).append('}');
-                ws.writeTextMessage(sb.toString());
+                ws.writeTextMessage(eventFrame(sb, own, ++sent[0]));
             }
         };
         ws.drainHandler(v -> pump[0].run());
@@ -286,13 +279,7 @@ final class LoadGateway implements AutoCloseable {
         }
 
         private void sendOne(Phase p) {
-            sb.setLength(0);
-            sb.append("{\"type\":\"event\",\"event\":\"");
-            int nameAt = sb.length();
-            sb.append("\",\"payload\":");
-            mix.next(sb, System.currentTimeMillis());
-            sb.insert(nameAt, mix.name);
-            sb.append(",\"seq\":").append(++seq).append('}');
+            String frame = eventFrame(sb, mix, ++seq);
             if (mix.label >= 0) {
                 if (p.firstLabel < 0) {
                     p.firstLabel = mix.label;
@@ -300,10 +287,21 @@ final class LoadGateway implements AutoCloseable {
                 p.endLabel = mix.label + 1;
                 sendNanos[(int) mix.label] = System.nanoTime();
             }
-            ws.writeTextMessage(sb.toString());
+            ws.writeTextMessage(frame);
             p.sent++;
             p.sentByKind.merge(Kind.of(mix.name), 1L, Long::sum);
         }
+    }
+
+    /** The next event of {@code mix} as a frame with {@code seq}, sent now (its payload's ts). */
+    private static String eventFrame(StringBuilder sb, EventMix mix, long seq) {
+        sb.setLength(0);
+        sb.append("{\"type\":\"event\",\"event\":\"");
+        int nameAt = sb.length();
+        sb.append("\",\"payload\":");
+        mix.next(sb, System.currentTimeMillis());
+        sb.insert(nameAt, mix.name);
+        return sb.append(",\"seq\":").append(seq).append('}').toString();
     }
 
     private EventMix served;
