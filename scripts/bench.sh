@@ -5,7 +5,8 @@
 # Usage: scripts/bench.sh [--quick] [--skip-build] [--out DIR]
 #   --quick       a few seconds and small numbers (what CI runs as BenchSmokeIT)
 #   --skip-build  use target/ as it is
-#   BENCH_JAVA_OPTS="..."  JVM options for Control Center, e.g. -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr
+#   BENCH_JAVA_OPTS="..."  JVM options for Control Center instead of the README's -Xmx256m ("" = the JVM's defaults),
+#                          e.g. "-Xmx256m -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=1

@@ -106,8 +106,8 @@ public class FleetStore {
             GROUP BY a.gateway, a.agent_id, g.state
             ORDER BY a.is_default DESC, a.agent_id""";
     /**
-     * Two statements, not one with "ids IS NULL OR": once pgjdbc prepares it on the server, PostgreSQL's generic plan for
-     * the OR cannot use the indexes, and every batch's cards of a few agents aggregated all sessions (BENCHMARKS.md).
+     * Two statements rather than one with "ids IS NULL OR agent_id = ANY(ids)": once pgjdbc prepares it on the server,
+     * PostgreSQL may pick one generic plan for both cases, and the OR keeps the ids out of the index condition.
      */
     private static final String CARDS_ALL = CARDS.formatted("");
     private static final String CARDS_OF = CARDS.formatted("AND a.agent_id = ANY(?)");

@@ -30,11 +30,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * WebSocket client); prints a table and writes it as JSON to {@code bench/results/}.
  * <p>
  * Usage: {@code java -jar target/control-center-bench.jar [--quick] [--out DIR] [--project DIR]}; {@code scripts/bench.sh}
- * builds and runs it. Environment {@code BENCH_JAVA_OPTS}: options for Control Center's JVM (e.g. to record JFR).
+ * builds and runs it. Environment {@code BENCH_JAVA_OPTS}: options for Control Center's JVM instead of the README's
+ * {@value #DEFAULT_JAVA_OPTIONS} (e.g. to record JFR; empty: the JVM's defaults).
  */
 public final class Bench {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The JVM options of the README's run command; BENCH_JAVA_OPTS replaces them ("" for the JVM's defaults). */
+    static final String DEFAULT_JAVA_OPTIONS = "-Xmx256m";
 
     /** Sizes and durations of one run. */
     record Options(boolean quick, int agents, int sessions, int sseClients, int latencyClients, double latencyRate,
@@ -58,7 +61,7 @@ public final class Bench {
 
     private Bench(Options o) {
         this.o = o;
-        String opts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").trim();
+        String opts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", DEFAULT_JAVA_OPTIONS).trim();
         this.javaOptions = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
