@@ -73,33 +73,14 @@ final class RawJdbc {
                     for (Row r : rows.subList(from, Math.min(rows.size(), from + 1000))) {
                         Timestamp ts = new Timestamp(r.ts);
                         if (EventMix.SESSIONS_CHANGED.equals(r.event)) {
-                            upsert.setString(1, "bench");
-                            upsert.setString(2, r.key);
-                            upsert.setString(3, r.agent);
-                            upsert.setString(4, r.active ? "running" : "done");
-                            upsert.setBoolean(5, r.active);
-                            upsert.setLong(6, r.ts);
-                            upsert.setLong(7, r.ts);
-                            upsert.setString(8, r.payload);
-                            upsert.setTimestamp(9, ts);
-                            upsert.addBatch();
+                            add(upsert, "bench", r.key, r.agent, r.active ? "running" : "done", r.active, r.ts, r.ts,
+                                    r.payload, ts);
                             sessionsBatched = true;
                         } else if ("chat".equals(r.event)) {
-                            run.setString(1, "bench");
-                            run.setString(2, r.key);
-                            run.setString(3, r.agent);
-                            run.setBoolean(4, r.active);
-                            run.setTimestamp(5, ts);
-                            run.addBatch();
+                            add(run, "bench", r.key, r.agent, r.active, ts);
                             runsBatched = true;
                         }
-                        log.setLong(1, ++id);
-                        log.setString(2, "bench");
-                        log.setString(3, r.event);
-                        log.setLong(4, id);
-                        log.setTimestamp(5, ts);
-                        log.setString(6, r.payload);
-                        log.addBatch();
+                        add(log, ++id, "bench", r.event, id, ts, r.payload);
                     }
                     if (sessionsBatched) {
                         upsert.executeBatch();
@@ -118,6 +99,14 @@ final class RawJdbc {
             }
             return rows.size() / seconds;
         }
+    }
+
+    /** Binds {@code values} in order and adds the row to the statement's batch. */
+    private static void add(PreparedStatement ps, Object... values) throws java.sql.SQLException {
+        for (int i = 0; i < values.length; i++) {
+            ps.setObject(i + 1, values[i]);
+        }
+        ps.addBatch();
     }
 
     private static String unquote(String s) {
