@@ -19,4 +19,5 @@ USER controlcenter
 # inside a container the API must listen beyond loopback to be reachable
 ENV CC_BIND=0.0.0.0 CC_PORT=8080
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "control-center.jar"]
+# heap capped as in the README (BENCHMARKS.md: memory)
+ENTRYPOINT ["java", "-Xmx256m", "-jar", "control-center.jar"]

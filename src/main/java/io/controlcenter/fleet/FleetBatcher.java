@@ -73,14 +73,22 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
         Map<String, Object> body = Json.map(in.getBody());
         Map<String, Object> payload = OpenClawConstants.FRAME_EVENT.equals(type) ? Json.map(body.get("payload")) : body;
         Long receivedAt = in.getHeader(OpenClawConstants.RECEIVED_AT, Long.class);
-        queue.put(new FleetEvent(in.getHeader(OpenClawConstants.GATEWAY, String.class),
-                in.getHeader(OpenClawConstants.EVENT, String.class), in.getHeader(OpenClawConstants.SEQ, Long.class),
-                receivedAt == null ? System.currentTimeMillis() : receivedAt, payload));
+        // the payload's JSON for the event log is made here, on the gateway's thread, not on the single writer thread
+        String event = in.getHeader(OpenClawConstants.EVENT, String.class);
+        String json = payload == null || event == null || event.startsWith("gateway.") ? null : Json.write(payload);
+        queue.put(new FleetEvent(in.getHeader(OpenClawConstants.GATEWAY, String.class), event,
+                in.getHeader(OpenClawConstants.SEQ, Long.class),
+                receivedAt == null ? System.currentTimeMillis() : receivedAt, payload, json));
     }
 
     /** Queues what a sync read, behind the events that arrived while it ran. */
     public void submitSnapshot(FleetSnapshot snapshot) throws InterruptedException {
         queue.put(snapshot);
+    }
+
+    /** Queues session rows a sync has read so far (stored before the sync's snapshot, which follows them). */
+    public void submitSessions(FleetSnapshot.SessionsPage page) throws InterruptedException {
+        queue.put(page);
     }
 
     @Override

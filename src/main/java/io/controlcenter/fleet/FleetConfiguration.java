@@ -29,17 +29,20 @@ public class FleetConfiguration implements CamelConfiguration {
         MeterRegistry meters = Meters.registry(context);
         FleetStore store = new FleetStore(dataSource, meters);
         FleetBatcher batcher = new FleetBatcher(
-                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("100000")),
+                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("10000")),
                 Integer.parseInt(pc.resolveProperty("fleet.batch.max-size").orElse("1000")),
                 settings.value("batch.max-delay", 5L, org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0,
                         "a duration of 0 ms or more"),
                 "direct:fleet-batch");
         batcher.setCamelContext(context);
         batcher.bindTo(meters);
+        store.setAgentUpdateInterval(settings.value("agent-update.interval", 250L,
+                org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0, "a duration of 0 ms or more"),
+                () -> batcher.getQueued() > 0);
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
-        context.getRegistry().bind("fleetSync",
-                new FleetSync(Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500")), meters));
+        context.getRegistry().bind("fleetSync", new FleetSync(
+                Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500")), meters, batcher));
         context.addService(batcher, true, true);
 
         String gateway = pc.resolveProperty("gateway.name").orElse("default");

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.controlcenter.gateway.Json;
+
 /**
  * What a sync read from the gateway: agents, every session page, presence. {@code startedAt} is when the sync began
  * (our clock): rows not seen since then are gone. Each session row keeps the gateway's clock of its page: live events
@@ -18,6 +20,7 @@ public final class FleetSnapshot {
     private boolean agentsComplete = true;
     private Map<String, Object> agents;
     private final List<Listed> sessions = new ArrayList<>();
+    private int sessionCount;
     private long nextOffset;
     private boolean moreSessions = true;
     private List<Object> presence;
@@ -68,6 +71,18 @@ public final class FleetSnapshot {
         return sessions;
     }
 
+    /** Session rows listed so far, including those already handed on ({@link #takeSessions}). */
+    public int getSessionCount() {
+        return sessionCount;
+    }
+
+    /** The rows listed since the last call, to be stored while the sync reads on ({@link SessionsPage}). */
+    public SessionsPage takeSessions() {
+        SessionsPage page = new SessionsPage(gateway, source, List.copyOf(sessions));
+        sessions.clear();
+        return page;
+    }
+
     public boolean isMoreSessions() {
         return moreSessions;
     }
@@ -90,7 +105,8 @@ public final class FleetSnapshot {
     public void addSessionsPage(Map<String, Object> page) {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) page.getOrDefault("sessions", List.of());
         long ts = page.get("ts") instanceof Number n ? n.longValue() : 0;
-        rows.forEach(row -> sessions.add(new Listed(row, ts)));
+        rows.forEach(row -> sessions.add(Listed.of(row, ts)));
+        sessionCount += rows.size();
         Object next = page.get("nextOffset");
         moreSessions = Boolean.TRUE.equals(page.get("hasMore")) && next instanceof Number && !rows.isEmpty();
         if (moreSessions) {
@@ -98,7 +114,25 @@ public final class FleetSnapshot {
         }
     }
 
-    /** A session row as listed, with the gateway's time of its page. */
-    public record Listed(Map<String, Object> row, long listedAt) {
+    /**
+     * Rows of a sync handed to the store before the sync ends, so that writing them overlaps reading the next pages
+     * (and a large fleet is never held in memory at once). They are stored like the snapshot's rows, which is safe
+     * before the snapshot: an upsert never lets older data overwrite newer, and the rows count as seen by the sync.
+     */
+    public record SessionsPage(String gateway, String source, List<Listed> rows) {
+    }
+
+    /**
+     * A session row as listed, with the gateway's time of its page: kept as its JSON text and the columns the store
+     * needs, not as the parsed map, which takes several times the memory (a row's text is ~2.7 KB).
+     */
+    public record Listed(String key, String agentId, String sessionId, String status, boolean hasActiveRun,
+                         Long updatedAt, String json, long listedAt) {
+
+        static Listed of(Map<String, Object> row, long listedAt) {
+            return new Listed(Json.string(row, "key"), Json.string(row, "agentId"), Json.string(row, "sessionId"),
+                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
+                    Json.write(row), listedAt);
+        }
     }
 }

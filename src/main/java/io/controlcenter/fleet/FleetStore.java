@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -35,10 +36,20 @@ import io.controlcenter.sse.SseMessage;
  */
 public class FleetStore {
 
-    private static final String UPSERT_SESSION = """
+    /**
+     * All session rows of a batch in one statement (arrays, one per column, unnested in order): a row per statement
+     * took most of a 50,000-session sync. Each key occurs once per batch ({@code Batch.sessions} keeps the newest).
+     */
+    private static final String UPSERT_SESSIONS = """
             INSERT INTO sessions AS s (gateway, session_key, agent_id, session_id, status, has_active_run, active_run_id,
                                        updated_at_ms, version, data, gone, seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, CAST(? AS jsonb), ?, ?)
+            SELECT u.gateway, u.session_key, u.agent_id, u.session_id, u.status, u.has_active_run, NULL, u.updated_at_ms,
+                   u.version, CAST(u.data AS jsonb), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS boolean[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                        CAST(? AS boolean[]), CAST(? AS bigint[]))
+                 AS u(gateway, session_key, agent_id, session_id, status, has_active_run, updated_at_ms, version, data,
+                      gone, seen_ms)
             ON CONFLICT (gateway, session_key) DO UPDATE SET
                 agent_id       = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.agent_id, s.agent_id) ELSE s.agent_id END,
                 session_id     = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.session_id, s.session_id) ELSE s.session_id END,
@@ -103,8 +114,13 @@ public class FleetStore {
             INSERT INTO gateways (name, state, last_sync_at) VALUES (?, ?, now())
             ON CONFLICT (name) DO UPDATE SET last_sync_at = now(),
                 state = CASE WHEN ? = 'polling' AND gateways.state <> 'connected' THEN 'polling' ELSE gateways.state END""";
-    private static final String INSERT_EVENT = """
-            INSERT INTO event_log (id, gateway, event, seq, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+    /** A batch's event-log rows in one statement, in id order (like {@link #UPSERT_SESSIONS}). */
+    private static final String INSERT_EVENTS = """
+            INSERT INTO event_log (id, gateway, event, seq, received_at, payload)
+            SELECT u.id, u.gateway, u.event, u.seq, TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond',
+                   CAST(u.payload AS jsonb)
+            FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
+                        CAST(? AS bigint[]), CAST(? AS text[])) AS u(id, gateway, event, seq, received_ms, payload)""";
     private static final String CARDS = """
             SELECT a.gateway, a.agent_id, a.name, a.emoji, a.avatar, a.is_default, a.model, a.gone, a.last_run_state,
                    a.last_run_at, COALESCE(g.state, 'disconnected') AS gateway_state,
@@ -114,15 +130,32 @@ public class FleetStore {
             FROM agents a
             LEFT JOIN gateways g ON g.name = a.gateway
             LEFT JOIN sessions s ON s.gateway = a.gateway AND s.agent_id = a.agent_id
-            WHERE a.gateway = ? AND (CAST(? AS text[]) IS NULL OR a.agent_id = ANY(CAST(? AS text[])))
+            WHERE a.gateway = ? %s
             GROUP BY a.gateway, a.agent_id, g.state
             ORDER BY a.is_default DESC, a.agent_id""";
+    /**
+     * Two statements rather than one with "ids IS NULL OR agent_id = ANY(ids)": once pgjdbc prepares it on the server,
+     * PostgreSQL may pick one generic plan for both cases, and the OR keeps the ids out of the index condition.
+     */
+    private static final String CARDS_ALL = CARDS.formatted("");
+    private static final String CARDS_OF = CARDS.formatted("AND a.agent_id = ANY(?)");
+
+    /** Session rows a sync writes before it refreshes the planner's statistics ({@code Batch.analyzeSessions}). */
+    static final int ANALYZE_AFTER = 1_000;
+    /** Session rows per statement ({@link #UPSERT_SESSIONS}). */
+    static final int SESSION_CHUNK = 2_000;
 
     private final DataSource dataSource;
     /** Only the single fleet-batch route thread calls {@link #persist}. */
     private Attempt attempt;
     /** The card last pushed per gateway and agent: an agent.update goes out only when it changed. */
     private final Map<String, Map<String, Object>> pushedCards = new ConcurrentHashMap<>();
+    /** Agents touched since their cards were last compared, and those the current attempt compares (batch thread). */
+    private final Map<String, Set<String>> pendingAgents = new LinkedHashMap<>();
+    private Map<String, Set<String>> comparing;
+    private long cardsComparedAt = System.nanoTime();
+    private long agentUpdateIntervalNanos;
+    private BooleanSupplier moreQueued = () -> false;
 
     private final Timer committed;
     private final Timer failed;
@@ -167,6 +200,8 @@ public class FleetStore {
                 for (Object item : items) {
                     if (item instanceof FleetSnapshot snapshot) {
                         batch.snapshot(snapshot);
+                    } else if (item instanceof FleetSnapshot.SessionsPage page) {
+                        batch.listed(page.gateway(), page.rows(), "polling".equals(page.source()));
                     } else {
                         batch.event((FleetEvent) item);
                     }
@@ -180,6 +215,7 @@ public class FleetStore {
                 batchSizes.record(items.size());
                 return messages;
             } catch (SQLException | RuntimeException e) {
+                uncompared();
                 try {
                     c.rollback();
                 } catch (SQLException ignored) {
@@ -190,6 +226,23 @@ public class FleetStore {
         } catch (SQLException | RuntimeException e) {
             failed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             throw e;
+        }
+    }
+
+    /**
+     * Agent cards are compared (and agent.update pushed) at most every {@code interval} ms while more events wait
+     * ({@code moreQueued}); 0: after every batch.
+     */
+    public void setAgentUpdateInterval(long intervalMs, BooleanSupplier moreQueued) {
+        this.agentUpdateIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.moreQueued = moreQueued;
+    }
+
+    /** A failed attempt's agents are compared again later. */
+    private void uncompared() {
+        if (comparing != null) {
+            comparing.forEach((gw, ids) -> pendingAgents.computeIfAbsent(gw, k -> new LinkedHashSet<>()).addAll(ids));
+            comparing = null;
         }
     }
 
@@ -312,11 +365,11 @@ public class FleetStore {
     private static List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds)
             throws SQLException {
         List<Map<String, Object>> cards = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(CARDS)) {
-            Array ids = agentIds == null ? null : c.createArrayOf("text", agentIds.toArray());
+        try (PreparedStatement ps = c.prepareStatement(agentIds == null ? CARDS_ALL : CARDS_OF)) {
             ps.setString(1, gateway);
-            ps.setArray(2, ids);
-            ps.setArray(3, ids);
+            if (agentIds != null) {
+                ps.setArray(2, c.createArrayOf("text", agentIds.toArray()));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     cards.add(card(rs));
@@ -427,6 +480,7 @@ public class FleetStore {
 
         Batch(Connection c) {
             this.c = c;
+            comparing = null;
         }
 
         void event(FleetEvent e) throws SQLException {
@@ -451,7 +505,9 @@ public class FleetStore {
                 }
             }
             if (!e.event().startsWith("gateway.")) {
-                log.add(new LogRow(e.gateway(), e.event(), e.seq(), e.receivedAt(), p));
+                LogRow row = new LogRow(e.gateway(), e.event(), e.seq(), e.receivedAt(), p);
+                row.json = e.payloadJson();
+                log.add(row);
             }
         }
 
@@ -488,12 +544,11 @@ public class FleetStore {
                 markGone("agents", gw, s.getStartedAt());
             }
             if (!s.isAgentsOnly()) {
-                for (FleetSnapshot.Listed listed : s.getSessions()) {
-                    Map<String, Object> row = listed.row();
-                    Long updatedAt = Json.number(row, "updatedAt");
-                    session(gw, row, Math.max(listed.listedAt(), updatedAt == null ? 0 : updatedAt), false, now, partial);
-                }
+                listed(gw, s.getSessions(), partial);
                 flush();
+                if (s.getSessionCount() >= ANALYZE_AFTER) {
+                    analyzeSessions();
+                }
                 markGone("sessions", gw, s.getStartedAt());
                 if (s.getPresence() != null) {
                     presence(gw, s.getPresence(), now);
@@ -511,20 +566,35 @@ public class FleetStore {
             }
         }
 
+        /** Session rows of a sync, seen now. */
+        void listed(String gw, List<FleetSnapshot.Listed> rows, boolean partial) {
+            long now = System.currentTimeMillis();
+            for (FleetSnapshot.Listed l : rows) {
+                long version = Math.max(l.listedAt(), l.updatedAt() == null ? 0 : l.updatedAt());
+                session(gw, l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(), l.json(),
+                        version, false, now, partial);
+            }
+        }
+
         /** {@code partial}: a polled row with fewer fields, merged into the stored one instead of replacing it. */
         private void session(String gw, Map<String, Object> row, long version, boolean gone, long seenAt, boolean partial) {
-            String key = Json.string(row, "key");
+            session(gw, Json.string(row, "key"), Json.string(row, "agentId"), Json.string(row, "sessionId"),
+                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
+                    Json.write(row), version, gone, seenAt, partial);
+        }
+
+        /** {@code json}: the session row's JSON text. */
+        private void session(String gw, String key, String agentId, String sessionId, String status, boolean active,
+                             Long updatedAt, String json, long version, boolean gone, long seenAt, boolean partial) {
             if (key == null) {
                 return;
             }
-            String agentId = Json.string(row, "agentId");
             Object[] prev = sessions.get(gw + "\n" + key);
             if (prev != null && (long) prev[7] > version) {
                 return; // the batch already holds newer data for this session
             }
-            sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, Json.string(row, "sessionId"),
-                    Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
-                    version, Json.write(row), gone, ts(seenAt), partial});
+            sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, sessionId, status, active, updatedAt, version,
+                    json, gone, ts(seenAt), partial});
             touch(gw, agentId);
         }
 
@@ -625,6 +695,17 @@ public class FleetStore {
             }
         }
 
+        /**
+         * A sync that wrote many rows refreshes the planner's statistics inside its transaction (ANALYZE sees the
+         * transaction's own rows): otherwise the first sync's card queries plan for an empty sessions table and scan
+         * it once per agent (1,000 agents, 50,000 sessions: ~100 s instead of ~0.1 s).
+         */
+        private void analyzeSessions() throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("ANALYZE sessions")) {
+                ps.execute();
+            }
+        }
+
         /** Marks what a sync did not see (not touched since it started) as gone, in {@code table} (agents, sessions). */
         private void markGone(String table, String gw, long startedAt) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
@@ -648,11 +729,49 @@ public class FleetStore {
 
         /** Writes the batched session and run changes. */
         private void flush() throws SQLException {
-            batch(UPSERT_SESSION, sessions.values()); // clearing the values view empties the map
+            upsertSessions();
             batch(SESSION_RUN, runs);
             batch(AGENT_RUN, agentRuns);
             batch(CHAT_RUN, chatRuns.values());
             batch(CHAT_MESSAGE, chatMessages);
+        }
+
+        /** Writes the batched session rows ({@link #UPSERT_SESSIONS}), those merged ({@code partial}) apart, and empties them. */
+        private void upsertSessions() throws SQLException {
+            for (boolean partial : new boolean[] {false, true}) {
+                List<Object[]> all = sessions.values().stream().filter(r -> (boolean) r[11] == partial).toList();
+                // a sync's rows in chunks: one array parameter of 50,000 rows would be a 150 MB string
+                for (int from = 0; from < all.size(); from += SESSION_CHUNK) {
+                    upsertSessions(all.subList(from, Math.min(all.size(), from + SESSION_CHUNK)), partial);
+                }
+            }
+            sessions.clear();
+        }
+
+        private void upsertSessions(List<Object[]> rows, boolean partial) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
+                String[] types = {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text", "bool"};
+                for (int col = 0; col < types.length; col++) {
+                    ps.setArray(col + 1, column(types[col], rows, col));
+                }
+                Long[] seen = new Long[rows.size()];
+                for (int i = 0; i < seen.length; i++) {
+                    seen[i] = ((Timestamp) rows.get(i)[10]).getTime();
+                }
+                ps.setArray(11, c.createArrayOf("int8", seen));
+                ps.setBoolean(12, partial);
+                ps.executeUpdate();
+            }
+        }
+
+        private Array column(String type, List<Object[]> rows, int col) throws SQLException {
+            Object[] values = type.equals("text") ? new String[rows.size()] : type.equals("bool") ? new Boolean[rows.size()]
+                    : new Long[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                Object v = rows.get(i)[col];
+                values[i] = v instanceof Number n && type.equals("int8") ? Long.valueOf(n.longValue()) : v;
+            }
+            return c.createArrayOf(type, values);
         }
 
         /** Runs {@code sql} once per row (parameters in order), as one JDBC batch, and empties the rows. */
@@ -683,14 +802,14 @@ public class FleetStore {
                     fleetUpdate = true;
                 }
             }
-            for (Map.Entry<String, Set<String>> e : touchedAgents.entrySet()) {
+            // with a fleet.update every card is sent (and remembered below): no agent.update, no query per agent
+            for (Map.Entry<String, Set<String>> e : fleetUpdate ? Set.<Map.Entry<String, Set<String>>>of()
+                    : agentsToCompare(touchedAgents).entrySet()) {
                 for (Map<String, Object> card : cards(c, e.getKey(), e.getValue())) {
                     String cardKey = e.getKey() + "\n" + card.get("id");
                     if (!card.equals(pushedCards.get(cardKey))) {
                         cards.put(cardKey, card);
-                        if (!fleetUpdate) {
-                            log.add(new LogRow(e.getKey(), FleetMessages.AGENT_UPDATE, null, System.currentTimeMillis(), card));
-                        }
+                        log.add(new LogRow(e.getKey(), FleetMessages.AGENT_UPDATE, null, System.currentTimeMillis(), card));
                     }
                 }
             }
@@ -703,6 +822,25 @@ public class FleetStore {
                 }
             }
             return writeLog();
+        }
+
+        /**
+         * The agents whose cards to compare now: those touched since the last comparison, once
+         * {@code fleet.agent-update.interval} has passed since it or when no more events are waiting; else none (they
+         * wait for a later batch). Under load a batch touches hundreds of agents and their card query took most of the
+         * batch's time (BENCHMARKS.md); this bounds it by time instead of by batch.
+         */
+        private Map<String, Set<String>> agentsToCompare(Map<String, Set<String>> touched) {
+            touched.forEach((gw, ids) -> pendingAgents.computeIfAbsent(gw, k -> new LinkedHashSet<>()).addAll(ids));
+            long now = System.nanoTime();
+            if (pendingAgents.isEmpty() || (now - cardsComparedAt < agentUpdateIntervalNanos && moreQueued.getAsBoolean())) {
+                return Map.of();
+            }
+            cardsComparedAt = now;
+            Map<String, Set<String>> due = new LinkedHashMap<>(pendingAgents);
+            pendingAgents.clear();
+            comparing = due;
+            return due;
         }
 
         private Set<String> touchedGatewaysWithFleetUpdate() {
@@ -725,26 +863,34 @@ public class FleetStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-                for (int i = 0; i < ids.length; i++) {
-                    LogRow row = log.get(i);
-                    ps.setLong(1, ids[i]);
-                    ps.setString(2, row.gateway);
-                    ps.setString(3, row.event);
-                    if (row.seq == null) {
-                        ps.setNull(4, java.sql.Types.BIGINT);
-                    } else {
-                        ps.setLong(4, row.seq);
-                    }
-                    ps.setTimestamp(5, ts(row.receivedAt));
-                    ps.setString(6, Json.write(row.payload));
-                    ps.addBatch();
-                    FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
-                    if (m != null) {
-                        messages.add(sse(ids[i], m));
-                    }
+            int n = ids.length;
+            Long[] idArray = new Long[n];
+            String[] gateways = new String[n];
+            String[] events = new String[n];
+            Long[] seqs = new Long[n];
+            Long[] received = new Long[n];
+            String[] payloads = new String[n];
+            for (int i = 0; i < n; i++) {
+                LogRow row = log.get(i);
+                idArray[i] = ids[i];
+                gateways[i] = row.gateway;
+                events[i] = row.event;
+                seqs[i] = row.seq;
+                received[i] = row.receivedAt;
+                payloads[i] = row.json != null ? row.json : Json.write(row.payload);
+                FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
+                if (m != null) {
+                    messages.add(sse(ids[i], m));
                 }
-                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
+                ps.setArray(1, c.createArrayOf("int8", idArray));
+                ps.setArray(2, c.createArrayOf("text", gateways));
+                ps.setArray(3, c.createArrayOf("text", events));
+                ps.setArray(4, c.createArrayOf("int8", seqs));
+                ps.setArray(5, c.createArrayOf("int8", received));
+                ps.setArray(6, c.createArrayOf("text", payloads));
+                ps.executeUpdate();
             }
             return messages;
         }
@@ -756,6 +902,8 @@ public class FleetStore {
         final Long seq;
         final long receivedAt;
         Map<String, Object> payload;
+        /** The payload's JSON text when made already (gateway events: by the batcher's caller), else null. */
+        String json;
         /** For fleet.update: websocket or polling (null when a disconnect caused it). */
         String source;
 

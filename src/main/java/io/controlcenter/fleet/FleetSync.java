@@ -11,10 +11,13 @@ public class FleetSync {
 
     private final int pageSize;
     private final MeterRegistry meters;
+    private final FleetBatcher batcher;
 
-    public FleetSync(int pageSize, MeterRegistry meters) {
+    /** {@code batcher}: where each page's rows go as it arrives; null keeps them in the snapshot. */
+    public FleetSync(int pageSize, MeterRegistry meters, FleetBatcher batcher) {
         this.pageSize = pageSize;
         this.meters = meters;
+        this.batcher = batcher;
     }
 
     /**
@@ -36,8 +39,11 @@ public class FleetSync {
         return snapshot.nextSessionsPage(pageSize);
     }
 
-    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) {
+    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) throws InterruptedException {
         snapshot.addSessionsPage(page);
+        if (batcher != null) {
+            batcher.submitSessions(snapshot.takeSessions());
+        }
     }
 
     /** system-presence answers an array of entries (some versions wrap it as {presence: [...]}). */

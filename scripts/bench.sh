@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The benchmark suite (BENCHMARKS.md): builds the bundle and the benchmark, runs Control Center as users run it
+# (java -jar target/control-center.jar, embedded PostgreSQL, free ports, never 18789) against the load gateway, prints
+# the table and writes it as JSON to bench/results/.
+# Usage: scripts/bench.sh [--quick] [--skip-build] [--out DIR]
+#   --quick       a few seconds and small numbers (what CI runs as BenchSmokeIT)
+#   --skip-build  use target/ as it is
+#   BENCH_JAVA_OPTS="..."  JVM options for Control Center instead of the README's -Xmx256m ("" = the JVM's defaults),
+#                          e.g. "-Xmx256m -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=1
+args=()
+for a in "$@"; do
+  case "$a" in
+    --skip-build) build=0 ;;
+    *) args+=("$a") ;;
+  esac
+done
+if [ "$build" = 1 ]; then
+  echo "bench: building (mvn -B -q package -DskipTests)"
+  mvn -B -q package -DskipTests
+fi
+pids=()
+cleanup() {
+  # the benchmark stops what it starts; this is for an interrupted run (Ctrl-C): its JVM and every process under it
+  for p in "${pids[@]}"; do
+    pkill -TERM -P "$p" 2>/dev/null || true
+    kill -TERM "$p" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+java -jar target/control-center-bench.jar --project "$(pwd)" "${args[@]}" &
+pids+=($!)
+wait "${pids[0]}"
