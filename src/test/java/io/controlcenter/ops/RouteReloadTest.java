@@ -68,7 +68,8 @@ class RouteReloadTest extends GatewayTestSupport {
             String rejection = log.text().lines().filter(l -> l.contains("rejected")).reduce((a, b) -> b).orElseThrow();
             assertTrue(rejection.contains("ERROR") && rejection.contains("nosuchcomponent"), rejection);
             await("restored", Duration.ofSeconds(5), () -> log.text().contains("Routes of " + file + " restored"));
-            assertEquals(200, app.get("/api/agents").statusCode());
+            // the HTTP router takes the restored routes' endpoints a moment after the routes start
+            await("serving again", Duration.ofSeconds(2), () -> app.get("/api/agents").statusCode() == 200);
             assertEquals("v2", app.get("/api/routes-version").body());
 
             assertEquals(1, gateway.connections.size(), "the gateway saw one connection throughout");
