@@ -1,5 +1,7 @@
 package io.controlcenter.chat;
 
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import io.controlcenter.ops.Meters;
@@ -23,7 +25,12 @@ public class ChatConfiguration implements CamelConfiguration {
         }
         String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
         ChatStore store = new ChatStore(dataSource);
-        ChatTracker tracker = new ChatTracker(settings.dedupeTtlMs(), settings.cooldownMs(), store::startedByUs);
+        ChatTracker tracker = new ChatTracker(settings.dedupeTtlMs(), settings.cooldownMs());
+        for (Map<String, Object> run : store.inFlight(gateway)) {
+            if (run.get("startedBy") != null) {
+                tracker.expectRun(gateway, (String) run.get("runId")); // started here before a restart
+            }
+        }
         context.getRegistry().bind("chatStore", store);
         context.getRegistry().bind("chatTracker", tracker);
         context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));

@@ -102,22 +102,6 @@ public class ChatStore {
         }
     }
 
-    /** Whether Control Center started this run (asked for runs first seen after a restart). */
-    public boolean startedByUs(String gateway, String runId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT 1 FROM chat_runs WHERE gateway = ? AND run_id = ? AND started_by IS NOT NULL")) {
-            ps.setString(1, gateway);
-            ps.setString(2, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            LOG.warn("Run {}: could not look up who started it ({}); taken as proactive", runId, e.getMessage());
-            return false;
-        }
-    }
-
     /** GET /api/runs/{runId}: the run with its messages, or null. */
     public Map<String, Object> run(String gateway, String runId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {

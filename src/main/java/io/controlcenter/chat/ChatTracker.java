@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 import io.controlcenter.gateway.Json;
@@ -51,8 +50,6 @@ public class ChatTracker extends ServiceSupport {
     private final long ttlMs;
     private final long cooldownMs;
     private final LongSupplier clock;
-    /** Asks the database whether a run unknown here was started from the API (before a restart). */
-    private final BiPredicate<String, String> startedByUs;
     /** Runs seen recently, by gateway and run id; only touched under this object's lock. */
     private final Map<String, Run> runs = new LinkedHashMap<>();
     /** Runs started from the API whose first event has not been seen yet: gateway + run id, and since when. */
@@ -65,19 +62,20 @@ public class ChatTracker extends ServiceSupport {
     private final AtomicLong proactiveRuns = new AtomicLong();
     private long nextSweep;
 
-    public ChatTracker(long ttlMs, long cooldownMs, BiPredicate<String, String> startedByUs) {
-        this(ttlMs, cooldownMs, startedByUs, System::currentTimeMillis);
+    public ChatTracker(long ttlMs, long cooldownMs) {
+        this(ttlMs, cooldownMs, System::currentTimeMillis);
     }
 
-    ChatTracker(long ttlMs, long cooldownMs, BiPredicate<String, String> startedByUs,
-                LongSupplier clock) {
+    ChatTracker(long ttlMs, long cooldownMs, LongSupplier clock) {
         this.ttlMs = ttlMs;
         this.cooldownMs = cooldownMs;
-        this.startedByUs = startedByUs;
         this.clock = clock;
     }
 
-    /** Called before chat.send: the run's events are ours, not proactive. */
+    /**
+     * Called before chat.send: the run's events are ours, not proactive. Also at start for the runs started from the
+     * API that had not ended (ChatConfiguration), so their events after a restart are not taken as proactive.
+     */
     public void expectRun(String gateway, String runId) {
         expectedRuns.put(gateway + "\n" + runId, clock.getAsLong());
     }
@@ -215,9 +213,8 @@ public class ChatTracker extends ServiceSupport {
                     }
                 }
             }
-            return false;
         }
-        return startedByUs.test(gateway, runId);
+        return false;
     }
 
     /** Forgets finished runs after the cooldown, and runs with no event for the TTL; expectations after the TTL. */

@@ -35,6 +35,8 @@ public class RouteReload implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(RouteReload.class);
 
     private final Map<String, String> lastLoaded = new ConcurrentHashMap<>();
+    /** The text last rejected per file: the watcher reports one save more than once, and it is rejected once. */
+    private final Map<String, String> lastRejected = new ConcurrentHashMap<>();
     private CamelContext context;
 
     @Override
@@ -65,15 +67,17 @@ public class RouteReload implements CamelConfiguration {
             return;
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.isBlank() || text.equals(lastLoaded.get(key(file)))) {
-            return; // a file being written (truncated first), or an editor's second write of the same content
+        if (text.isBlank() || text.equals(lastLoaded.get(key(file))) || text.equals(lastRejected.get(key(file)))) {
+            return; // a file being written (truncated first), or a second report of the same content
         }
         Set<String> before = routeIds(file);
         try {
             Set<String> ids = PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
             lastLoaded.put(key(file), text);
+            lastRejected.remove(key(file));
             LOG.info("Routes file {} reloaded: {}", file, ids);
         } catch (Exception e) {
+            lastRejected.put(key(file), text);
             LOG.error("Routes file {} rejected, the routes keep running as they were: {}", file, Messages.causes(e));
             restore(file, resource, before);
         }

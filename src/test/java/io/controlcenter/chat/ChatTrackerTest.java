@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class ChatTrackerTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final ChatTracker tracker = new ChatTracker(60_000, 10_000, (gw, run) -> false, now::get);
+    private final ChatTracker tracker = new ChatTracker(60_000, 10_000, now::get);
 
     private Map<String, Object> chat(String run, long seq, String state, Object... fields) {
         Map<String, Object> p = new LinkedHashMap<>();
