@@ -43,50 +43,54 @@ public final class ChatHistory {
         event.put("sessionKey", Json.string(run, "sessionKey"));
         event.put("agentId", Json.string(run, "agentId"));
         event.put("source", "reconcile");
-        boolean userMessageSeen = false;
-        for (Map<String, Object> m : messages(history)) {
-            if ((runId + ":user").equals(Json.string(m, "idempotencyKey"))) {
-                userMessageSeen = true;
-            }
-            if (!runId.equals(runOf(m)) || "user".equals(m.get("role"))) {
-                continue;
-            }
-            String stopReason = Json.string(m, "stopReason");
-            if ("assistant".equals(m.get("role")) && !"error".equals(stopReason)) {
+        Map<String, Object> reply = reply(runId, history);
+        if (reply != null) {
+            String stopReason = Json.string(reply, "stopReason");
+            if ("assistant".equals(reply.get("role")) && !"error".equals(stopReason)) {
                 event.put("state", "aborted".equals(stopReason) ? "aborted" : "final");
                 event.put("stopReason", stopReason);
-                event.put("message", m);
-                event.put("usage", m.get("usage"));
+                event.put("message", reply);
+                event.put("usage", reply.get("usage"));
             } else {
                 event.put("state", "error");
-                event.put("errorMessage", ChatTracker.messageText(m));
+                event.put("errorMessage", ChatTracker.messageText(reply));
             }
             return event;
         }
-        Map<String, Object> session = Json.map(history.get("sessionInfo"));
-        Object active = session == null ? null : session.get("activeRunIds");
-        if (active instanceof List<?> ids && ids.contains(runId)) {
-            return null; // still running: its next events arrive live
+        if (running(runId, history) || !sent(runId, history)) {
+            return null; // still running: its next events arrive live; or the gateway never had it
         }
-        if (userMessageSeen) {
-            event.put("state", "error");
-            event.put("errorMessage", "the run ended without a reply while Control Center was disconnected");
-            return event;
-        }
-        return null;
+        event.put("state", "error");
+        event.put("errorMessage", "the run ended without a reply while Control Center was disconnected");
+        return event;
     }
 
     /** Whether the gateway never received this run: no user message for it, no reply, not running. */
     public static boolean neverReceived(Map<String, Object> run, Map<String, Object> history) {
         String runId = Json.string(run, "runId");
+        return !sent(runId, history) && reply(runId, history) == null && !running(runId, history);
+    }
+
+    /** The run's reply in the history (an assistant message, or the message a failed run left), or null. */
+    private static Map<String, Object> reply(String runId, Map<String, Object> history) {
         for (Map<String, Object> m : messages(history)) {
-            if ((runId + ":user").equals(Json.string(m, "idempotencyKey")) || runId.equals(runOf(m))) {
-                return false;
+            if (!"user".equals(m.get("role")) && runId.equals(runOf(m))) {
+                return m;
             }
         }
-        Map<String, Object> session = Json.map(history.get("sessionInfo"));
-        Object active = session == null ? null : session.get("activeRunIds");
-        return !(active instanceof List<?> ids && ids.contains(runId));
+        return null;
+    }
+
+    /** Whether the history holds the user message that started the run. */
+    private static boolean sent(String runId, Map<String, Object> history) {
+        return messages(history).stream().anyMatch(m -> (runId + ":user").equals(Json.string(m, "idempotencyKey")));
+    }
+
+    /** Whether the session still lists the run among its active runs. */
+    private static boolean running(String runId, Map<String, Object> history) {
+        Map<String, Object> info = history == null ? null : Json.map(history.get("sessionInfo"));
+        Object active = info == null ? null : info.get("activeRunIds");
+        return active instanceof List<?> ids && ids.contains(runId);
     }
 
     /** The run a history message belongs to: {@code __openclaw.runId}, or the user message's idempotency key. */

@@ -606,21 +606,20 @@ public class FleetStore {
                 return;
             }
             boolean active = "status".equals(state) || "delta".equals(state);
-            runs.add(new Object[] {gw, key, agentId, active, active ? Json.string(p, "runId") : null, ts(receivedAt)});
+            String runId = Json.string(p, "runId");
+            runs.add(new Object[] {gw, key, agentId, active, active ? runId : null, ts(receivedAt)});
             if (!active && agentId != null) {
                 agentRuns.add(new Object[] {state, ts(receivedAt), gw, agentId});
             }
             touch(gw, agentId);
-            String runId = Json.string(p, "runId");
             if (runId != null) {
-                chatRun(gw, runId, key, agentId, state, p, receivedAt);
+                chatRun(gw, runId, key, agentId, state, !active, p, receivedAt);
             }
         }
 
         /** The run's row as its chat event (normalized by ChatTracker) leaves it; a finished run's text as a message. */
-        private void chatRun(String gw, String runId, String key, String agentId, String state, Map<String, Object> p,
-                             long receivedAt) {
-            boolean terminal = !"status".equals(state) && !"delta".equals(state);
+        private void chatRun(String gw, String runId, String key, String agentId, String state, boolean terminal,
+                             Map<String, Object> p, long receivedAt) {
             Object[] previous = chatRuns.get(gw + "\n" + runId);
             Object usage = p.get("usage");
             chatRuns.put(gw + "\n" + runId, new Object[] {gw, runId, key, agentId,
