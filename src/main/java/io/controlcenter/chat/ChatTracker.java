@@ -50,8 +50,13 @@ public class ChatTracker extends ServiceSupport {
     private final long ttlMs;
     private final long cooldownMs;
     private final LongSupplier clock;
-    /** Runs seen recently, by gateway and run id; only touched under this object's lock. */
+    /** Runs in progress, by gateway and run id; only touched under this object's lock. */
     private final Map<String, Run> runs = new LinkedHashMap<>();
+    /**
+     * Runs that ended, by gateway and run id, and when: in the order they ended, so the sweep stops at the first one
+     * still cooling down. Only this is kept of a finished run (at 1,000 runs/s ending, 2 minutes are 120,000 runs).
+     */
+    private final LinkedHashMap<String, Long> finished = new LinkedHashMap<>();
     /** Runs started from the API whose first event has not been seen yet: gateway + run id, and since when. */
     private final Map<String, Long> expectedRuns = new ConcurrentHashMap<>();
     /** Injects under way, per gateway + session key: chat.inject's event carries a run id we cannot know before. */
@@ -120,12 +125,12 @@ public class ChatTracker extends ServiceSupport {
             return null;
         }
         String key = gateway + "\n" + runId;
-        Run run = runs.get(key);
-        if (run != null && run.terminal != null) {
+        if (finished.containsKey(key)) {
             duplicates.incrementAndGet();
-            LOG.debug("Gateway {}: chat {} of run {} after its {} dropped", gateway, state, runId, run.terminal);
+            LOG.debug("Gateway {}: chat {} of run {} after it ended dropped", gateway, state, runId);
             return null;
         }
+        Run run = runs.get(key);
         Long seq = Json.number(payload, "seq");
         if (run == null) {
             run = new Run(isOurs(gateway, runId, sessionKey));
@@ -181,8 +186,8 @@ public class ChatTracker extends ServiceSupport {
                 } else if (full.length() > run.text.length()) {
                     increment = full.substring(run.text.length());
                 }
-                run.terminal = state;
-                run.endedAt = now;
+                runs.remove(key);
+                finished.put(key, now);
             }
             default -> full = run.text; // status: no text change
         }
@@ -223,12 +228,10 @@ public class ChatTracker extends ServiceSupport {
             return;
         }
         nextSweep = now + Math.min(1000, cooldownMs);
-        for (Iterator<Run> it = runs.values().iterator(); it.hasNext(); ) {
-            Run r = it.next();
-            if (r.terminal != null ? now - r.endedAt > cooldownMs : now - r.touchedAt > ttlMs) {
-                it.remove();
-            }
+        for (Iterator<Long> it = finished.values().iterator(); it.hasNext() && now - it.next() > cooldownMs; ) {
+            it.remove();
         }
+        runs.values().removeIf(r -> now - r.touchedAt > ttlMs);
         for (Deque<Long> pending : expectedInjects.values()) {
             synchronized (pending) {
                 pending.removeIf(at -> now - at > ttlMs);
@@ -299,7 +302,7 @@ public class ChatTracker extends ServiceSupport {
 
     @ManagedAttribute(description = "Runs tracked for duplicate removal")
     public synchronized int getTrackedRuns() {
-        return runs.size();
+        return runs.size() + finished.size();
     }
 
     private static final class Run {
@@ -307,8 +310,6 @@ public class ChatTracker extends ServiceSupport {
         final Set<String> seen = new HashSet<>();
         long lastSeq = Long.MIN_VALUE;
         String text = "";
-        String terminal;
-        long endedAt;
         long touchedAt;
 
         Run(boolean ours) {

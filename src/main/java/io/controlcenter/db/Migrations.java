@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,10 @@ public final class Migrations {
                 .load();
         try {
             MigrateResult result = flyway.migrate();
-            MigrationInfo current = flyway.info().current();
-            LOG.info("Database schema at version {} ({} migration(s) applied now)",
-                    current == null ? "(none)" : current.getVersion(), result.migrationsExecuted);
+            // from the result: flyway.info() would scan the migrations and read the history table a second time
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            LOG.info("Database schema at version {} ({} migration(s) applied now)", version == null ? "(none)" : version,
+                    result.migrationsExecuted);
             return result;
         } catch (FlywayException e) {
             throw new DatabaseStartException("Database migration failed: " + e.getMessage(), e);

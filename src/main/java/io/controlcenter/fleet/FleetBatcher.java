@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.controlcenter.gateway.Frame;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.ops.Meters;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -73,9 +74,13 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
         Map<String, Object> body = Json.map(in.getBody());
         Map<String, Object> payload = OpenClawConstants.FRAME_EVENT.equals(type) ? Json.map(body.get("payload")) : body;
         Long receivedAt = in.getHeader(OpenClawConstants.RECEIVED_AT, Long.class);
-        // the payload's JSON for the event log is made here, on the gateway's thread, not on the single writer thread
+        // the payload's JSON for the event log: as received when the body is still the frame as parsed, else made
+        // here, on the gateway's thread, not on the single writer thread
         String event = in.getHeader(OpenClawConstants.EVENT, String.class);
-        String json = payload == null || event == null || event.startsWith("gateway.") ? null : Json.write(payload);
+        Frame frame = exchange.getProperty(OpenClawConstants.FRAME, Frame.class);
+        String json = payload == null || event == null || event.startsWith("gateway.") ? null
+                : frame != null && frame.fields() == body && frame.payloadJson() != null ? frame.payloadJson()
+                : Json.write(payload);
         queue.put(new FleetEvent(in.getHeader(OpenClawConstants.GATEWAY, String.class), event,
                 in.getHeader(OpenClawConstants.SEQ, Long.class),
                 receivedAt == null ? System.currentTimeMillis() : receivedAt, payload, json));

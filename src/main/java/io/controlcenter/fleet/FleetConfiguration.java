@@ -29,7 +29,7 @@ public class FleetConfiguration implements CamelConfiguration {
         MeterRegistry meters = Meters.registry(context);
         FleetStore store = new FleetStore(dataSource, meters);
         FleetBatcher batcher = new FleetBatcher(
-                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("10000")),
+                Integer.parseInt(pc.resolveProperty("fleet.batch.queue-size").orElse("2000")),
                 Integer.parseInt(pc.resolveProperty("fleet.batch.max-size").orElse("1000")),
                 settings.value("batch.max-delay", 5L, org.apache.camel.util.TimeUtils::toMilliSeconds, ms -> ms >= 0,
                         "a duration of 0 ms or more"),
@@ -42,7 +42,7 @@ public class FleetConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
         context.getRegistry().bind("fleetSync", new FleetSync(
-                Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("500")), meters, batcher));
+                Integer.parseInt(pc.resolveProperty("fleet.sync.page-size").orElse("1000")), meters, batcher));
         context.addService(batcher, true, true);
 
         String gateway = pc.resolveProperty("gateway.name").orElse("default");

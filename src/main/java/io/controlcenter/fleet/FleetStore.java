@@ -44,7 +44,7 @@ public class FleetStore {
             INSERT INTO sessions AS s (gateway, session_key, agent_id, session_id, status, has_active_run, active_run_id,
                                        updated_at_ms, version, data, gone, seen_at)
             SELECT u.gateway, u.session_key, u.agent_id, u.session_id, u.status, u.has_active_run, NULL, u.updated_at_ms,
-                   u.version, CAST(u.data AS jsonb), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
+                   u.version, CAST(u.data AS json), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS boolean[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
                         CAST(? AS boolean[]), CAST(? AS bigint[]))
@@ -57,16 +57,25 @@ public class FleetStore {
                 has_active_run = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.has_active_run ELSE s.has_active_run END,
                 updated_at_ms  = GREATEST(s.updated_at_ms, EXCLUDED.updated_at_ms),
                 data           = CASE WHEN EXCLUDED.version < s.version THEN s.data
-                                      WHEN CAST(? AS boolean) THEN s.data || EXCLUDED.data ELSE EXCLUDED.data END,
+                                      WHEN CAST(? AS boolean) THEN CAST(CAST(s.data AS jsonb) || CAST(EXCLUDED.data AS jsonb) AS json)
+                                      -- unchanged (every resync lists every row again): the stored value is kept, so
+                                      -- it is not compressed and written to TOAST and the WAL again
+                                      WHEN CAST(s.data AS text) = CAST(EXCLUDED.data AS text) THEN s.data
+                                      ELSE EXCLUDED.data END,
                 gone           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.gone ELSE s.gone END,
                 version        = GREATEST(s.version, EXCLUDED.version),
-                seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
-    private static final String SESSION_RUN = """
+                seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)""" + AgentActivity.RETURNING;
+    /** Whether a run is in progress in each session, from chat events: one row per session, the batch's latest. */
+    private static final String SESSION_RUNS = """
             INSERT INTO sessions AS s (gateway, session_key, agent_id, has_active_run, active_run_id, version, data, seen_at)
-            VALUES (?, ?, ?, ?, ?, 0, '{}', ?)
+            SELECT u.gateway, u.session_key, u.agent_id, u.has_active_run, u.active_run_id, 0, '{}',
+                   TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[]),
+                        CAST(? AS bigint[])) AS u(gateway, session_key, agent_id, has_active_run, active_run_id, seen_ms)
             ON CONFLICT (gateway, session_key) DO UPDATE SET
                 has_active_run = EXCLUDED.has_active_run, active_run_id = EXCLUDED.active_run_id,
-                agent_id = COALESCE(s.agent_id, EXCLUDED.agent_id), seen_at = GREATEST(s.seen_at, EXCLUDED.seen_at)""";
+                agent_id = COALESCE(s.agent_id, EXCLUDED.agent_id), seen_at = GREATEST(s.seen_at, EXCLUDED.seen_at)"""
+            + AgentActivity.RETURNING;
     private static final String TERMINAL = "('final', 'aborted', 'error')";
     /** A run's state from its chat events: the first terminal state wins, whatever arrives after it. */
     private static final String CHAT_RUN = """
@@ -118,20 +127,16 @@ public class FleetStore {
     private static final String INSERT_EVENTS = """
             INSERT INTO event_log (id, gateway, event, seq, received_at, payload)
             SELECT u.id, u.gateway, u.event, u.seq, TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond',
-                   CAST(u.payload AS jsonb)
+                   CAST(u.payload AS json)
             FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
                         CAST(? AS bigint[]), CAST(? AS text[])) AS u(id, gateway, event, seq, received_ms, payload)""";
+    /** An agent card's own columns; what it counts of the agent's sessions comes from {@link AgentActivity}. */
     private static final String CARDS = """
             SELECT a.gateway, a.agent_id, a.name, a.emoji, a.avatar, a.is_default, a.model, a.gone, a.last_run_state,
-                   a.last_run_at, COALESCE(g.state, 'disconnected') AS gateway_state,
-                   count(s.session_key) FILTER (WHERE NOT s.gone) AS session_count,
-                   count(s.session_key) FILTER (WHERE NOT s.gone AND s.has_active_run) AS active_runs,
-                   max(s.updated_at_ms) FILTER (WHERE NOT s.gone) AS last_activity_ms
+                   a.last_run_at, COALESCE(g.state, 'disconnected') AS gateway_state
             FROM agents a
             LEFT JOIN gateways g ON g.name = a.gateway
-            LEFT JOIN sessions s ON s.gateway = a.gateway AND s.agent_id = a.agent_id
             WHERE a.gateway = ? %s
-            GROUP BY a.gateway, a.agent_id, g.state
             ORDER BY a.is_default DESC, a.agent_id""";
     /**
      * Two statements rather than one with "ids IS NULL OR agent_id = ANY(ids)": once pgjdbc prepares it on the server,
@@ -140,12 +145,12 @@ public class FleetStore {
     private static final String CARDS_ALL = CARDS.formatted("");
     private static final String CARDS_OF = CARDS.formatted("AND a.agent_id = ANY(?)");
 
-    /** Session rows a sync writes before it refreshes the planner's statistics ({@code Batch.analyzeSessions}). */
-    static final int ANALYZE_AFTER = 1_000;
     /** Session rows per statement ({@link #UPSERT_SESSIONS}). */
     static final int SESSION_CHUNK = 2_000;
 
     private final DataSource dataSource;
+    /** What cards count of each agent's sessions; a batch commits under its lock (see {@link #snapshot}). */
+    private final AgentActivity activity = new AgentActivity();
     /** Only the single fleet-batch route thread calls {@link #persist}. */
     private Attempt attempt;
     /** The card last pushed per gateway and agent: an agent.update goes out only when it changed. */
@@ -184,12 +189,14 @@ public class FleetStore {
         Attempt previous = attempt;
         attempt = null;
         if (previous != null && previous.items == items && committed(previous.token)) {
+            activity.commit(previous.activity);
             pushedCards.putAll(previous.cards);
             return previous.messages;
         }
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            activity.load(c);
             try {
                 UUID token = UUID.randomUUID();
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO persisted_batches (token) VALUES (?)")) {
@@ -207,8 +214,11 @@ public class FleetStore {
                     }
                 }
                 List<SseMessage> messages = batch.finish();
-                attempt = new Attempt(items, token, messages, batch.cards);
-                c.commit();
+                attempt = new Attempt(items, token, messages, batch.cards, batch.written);
+                synchronized (activity) {
+                    c.commit();
+                    activity.commit(batch.written);
+                }
                 attempt = null;
                 pushedCards.putAll(batch.cards);
                 committed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -258,13 +268,14 @@ public class FleetStore {
 
     /** The batch whose commit is under way, with what it will push: kept until the commit is known to have failed. */
     private record Attempt(List<Object> items, UUID token, List<SseMessage> messages,
-                           Map<String, Map<String, Object>> cards) {
+                           Map<String, Map<String, Object>> cards, AgentActivity.Pending activity) {
     }
 
     /** Agent cards of a gateway ({@code agentIds} null: all), gone ones included. */
     public List<Map<String, Object>> cards(String gateway, Collection<String> agentIds) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return cards(c, gateway, agentIds);
+            activity.load(c);
+            return cards(c, gateway, agentIds, AgentActivity.Pending.NONE);
         }
     }
 
@@ -286,7 +297,8 @@ public class FleetStore {
     /** The whole fleet of a gateway as fleet.update carries it. */
     public Map<String, Object> fleet(String gateway) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return fleet(c, gateway);
+            activity.load(c);
+            return fleet(c, gateway, AgentActivity.Pending.NONE);
         }
     }
 
@@ -331,15 +343,20 @@ public class FleetStore {
      */
     public List<SseMessage> snapshot(String gateway) {
         try (Connection c = dataSource.getConnection()) {
+            activity.load(c);
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(id), 0) FROM event_log");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long lastId = rs.getLong(1);
-                SseMessage m = new SseMessage(lastId, FleetMessages.FLEET_UPDATE, Json.write(fleet(c, gateway)), null);
-                c.commit();
-                return List.of(m);
+            // no batch commits meanwhile: the counts in memory are those of the rows this transaction sees
+            synchronized (activity) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(id), 0) FROM event_log");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long lastId = rs.getLong(1);
+                    SseMessage m = new SseMessage(lastId, FleetMessages.FLEET_UPDATE,
+                            Json.write(fleet(c, gateway, AgentActivity.Pending.NONE)), null);
+                    c.commit();
+                    return List.of(m);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the fleet: " + e.getMessage(), e);
@@ -362,8 +379,8 @@ public class FleetStore {
 
     // ------------------------------------------------------------------------------------------------
 
-    private static List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds)
-            throws SQLException {
+    private List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds,
+                                            AgentActivity.Pending pending) throws SQLException {
         List<Map<String, Object>> cards = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(agentIds == null ? CARDS_ALL : CARDS_OF)) {
             ps.setString(1, gateway);
@@ -372,14 +389,14 @@ public class FleetStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    cards.add(card(rs));
+                    cards.add(card(rs, activity.counts(gateway, rs.getString("agent_id"), pending)));
                 }
             }
         }
         return cards;
     }
 
-    private static Map<String, Object> card(ResultSet rs) throws SQLException {
+    private static Map<String, Object> card(ResultSet rs, AgentActivity.Counts counts) throws SQLException {
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("gateway", rs.getString("gateway"));
         card.put("id", rs.getString("agent_id"));
@@ -388,7 +405,7 @@ public class FleetStore {
         card.put("avatar", rs.getString("avatar"));
         card.put("default", rs.getBoolean("is_default"));
         card.put("model", rs.getString("model"));
-        long activeRuns = rs.getLong("active_runs");
+        long activeRuns = counts.activeRuns();
         boolean gone = rs.getBoolean("gone");
         String status;
         String gatewayState = rs.getString("gateway_state");
@@ -402,9 +419,9 @@ public class FleetStore {
             status = "idle";
         }
         card.put("status", gone ? "gone" : status);
-        card.put("sessionCount", rs.getLong("session_count"));
+        card.put("sessionCount", counts.sessions());
         card.put("activeRuns", activeRuns);
-        long lastSession = rs.getLong("last_activity_ms");
+        long lastSession = counts.lastActivityMs();
         Timestamp lastRun = rs.getTimestamp("last_run_at");
         long last = Math.max(lastSession, lastRun == null ? 0 : lastRun.getTime());
         card.put("lastActivity", last == 0 ? null : Instant.ofEpochMilli(last).toString());
@@ -412,7 +429,7 @@ public class FleetStore {
         return card;
     }
 
-    private static Map<String, Object> fleet(Connection c, String gateway) throws SQLException {
+    private Map<String, Object> fleet(Connection c, String gateway, AgentActivity.Pending pending) throws SQLException {
         Map<String, Object> fleet = new LinkedHashMap<>();
         fleet.put("gateway", gateway);
         try (PreparedStatement ps = c.prepareStatement("SELECT state, server_version FROM gateways WHERE name = ?")) {
@@ -423,18 +440,11 @@ public class FleetStore {
                 fleet.put("serverVersion", known ? rs.getString(2) : null);
             }
         }
-        List<Map<String, Object>> cards = cards(c, gateway, null);
+        List<Map<String, Object>> cards = cards(c, gateway, null, pending);
         cards.removeIf(card -> Boolean.TRUE.equals(card.get("gone")));
         fleet.put("agents", cards);
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(*) FILTER (WHERE NOT gone), count(*) FILTER (WHERE NOT gone AND has_active_run)
-                FROM sessions WHERE gateway = ?""")) {
-            ps.setString(1, gateway);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                fleet.put("sessions", Map.of("total", rs.getLong(1), "active", rs.getLong(2)));
-            }
-        }
+        long[] totals = activity.totals(gateway, pending);
+        fleet.put("sessions", Map.of("total", totals[0], "active", totals[1]));
         List<Object> presence = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT data::text FROM presence WHERE gateway = ? ORDER BY instance_key")) {
             ps.setString(1, gateway);
@@ -452,7 +462,7 @@ public class FleetStore {
         try {
             return Json.parseObject(json);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable jsonb from the database", e);
+            throw new IllegalStateException("unreadable JSON from the database", e);
         }
     }
 
@@ -469,7 +479,10 @@ public class FleetStore {
         private final Connection c;
         private final List<LogRow> log = new ArrayList<>();
         private final Map<String, Object[]> sessions = new LinkedHashMap<>();
-        private final List<Object[]> runs = new ArrayList<>();
+        /** Per session, whether a run is in progress: the batch's latest chat event of it. */
+        private final Map<String, Object[]> runs = new LinkedHashMap<>();
+        /** The session rows this batch wrote, as its statements returned them. */
+        private final AgentActivity.Pending written = new AgentActivity.Pending();
         private final List<Object[]> agentRuns = new ArrayList<>();
         /** The latest state of each chat run in this batch (one upsert per run), and the messages runs ended with. */
         private final Map<String, Object[]> chatRuns = new LinkedHashMap<>();
@@ -546,9 +559,6 @@ public class FleetStore {
             if (!s.isAgentsOnly()) {
                 listed(gw, s.getSessions(), partial);
                 flush();
-                if (s.getSessionCount() >= ANALYZE_AFTER) {
-                    analyzeSessions();
-                }
                 markGone("sessions", gw, s.getStartedAt());
                 if (s.getPresence() != null) {
                     presence(gw, s.getPresence(), now);
@@ -594,7 +604,7 @@ public class FleetStore {
                 return; // the batch already holds newer data for this session
             }
             sessions.put(gw + "\n" + key, new Object[] {gw, key, agentId, sessionId, status, active, updatedAt, version,
-                    json, gone, ts(seenAt), partial});
+                    json, gone, seenAt, partial});
             touch(gw, agentId);
         }
 
@@ -607,7 +617,9 @@ public class FleetStore {
             }
             boolean active = "status".equals(state) || "delta".equals(state);
             String runId = Json.string(p, "runId");
-            runs.add(new Object[] {gw, key, agentId, active, active ? runId : null, ts(receivedAt)});
+            Object[] before = runs.get(gw + "\n" + key);
+            runs.put(gw + "\n" + key, new Object[] {gw, key, agentId != null || before == null ? agentId : before[2], active,
+                    active ? runId : null, receivedAt});
             if (!active && agentId != null) {
                 agentRuns.add(new Object[] {state, ts(receivedAt), gw, agentId});
             }
@@ -694,26 +706,20 @@ public class FleetStore {
             }
         }
 
-        /**
-         * A sync that wrote many rows refreshes the planner's statistics inside its transaction (ANALYZE sees the
-         * transaction's own rows): otherwise the first sync's card queries plan for an empty sessions table and scan
-         * it once per agent (1,000 agents, 50,000 sessions: ~100 s instead of ~0.1 s).
-         */
-        private void analyzeSessions() throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("ANALYZE sessions")) {
-                ps.execute();
-            }
-        }
-
         /** Marks what a sync did not see (not touched since it started) as gone, in {@code table} (agents, sessions). */
         private void markGone(String table, String gw, long startedAt) throws SQLException {
+            boolean sessions = "sessions".equals(table);
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
-                    + " SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ? RETURNING agent_id")) {
+                    + " SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ?"
+                    + (sessions ? AgentActivity.RETURNING : " RETURNING agent_id"))) {
                 ps.setString(1, gw);
                 ps.setTimestamp(2, ts(startedAt));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        touch(gw, rs.getString(1));
+                        touch(gw, rs.getString("agent_id"));
+                        if (sessions) {
+                            written.put(AgentActivity.Row.of(rs));
+                        }
                     }
                 }
             }
@@ -729,7 +735,11 @@ public class FleetStore {
         /** Writes the batched session and run changes. */
         private void flush() throws SQLException {
             upsertSessions();
-            batch(SESSION_RUN, runs);
+            if (!runs.isEmpty()) {
+                upsert(SESSION_RUNS, new String[] {"text", "text", "text", "bool", "text", "int8"},
+                        new ArrayList<>(runs.values()));
+                runs.clear();
+            }
             batch(AGENT_RUN, agentRuns);
             batch(CHAT_RUN, chatRuns.values());
             batch(CHAT_MESSAGE, chatMessages);
@@ -748,18 +758,27 @@ public class FleetStore {
         }
 
         private void upsertSessions(List<Object[]> rows, boolean partial) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
-                String[] types = {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text", "bool"};
+            upsert(UPSERT_SESSIONS, new String[] {"text", "text", "text", "text", "text", "bool", "int8", "int8", "text",
+                    "bool", "int8"}, rows, partial);
+        }
+
+        /**
+         * Runs an unnest statement that writes session rows: one array parameter per column of {@code rows} ({@code
+         * types} in order), then {@code more}; the rows it returns go to the batch's {@link AgentActivity.Pending}.
+         */
+        private void upsert(String sql, String[] types, List<Object[]> rows, Object... more) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int col = 0; col < types.length; col++) {
                     ps.setArray(col + 1, column(types[col], rows, col));
                 }
-                Long[] seen = new Long[rows.size()];
-                for (int i = 0; i < seen.length; i++) {
-                    seen[i] = ((Timestamp) rows.get(i)[10]).getTime();
+                for (int i = 0; i < more.length; i++) {
+                    ps.setObject(types.length + i + 1, more[i]);
                 }
-                ps.setArray(11, c.createArrayOf("int8", seen));
-                ps.setBoolean(12, partial);
-                ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        written.put(AgentActivity.Row.of(rs));
+                    }
+                }
             }
         }
 
@@ -796,7 +815,7 @@ public class FleetStore {
             boolean fleetUpdate = false;
             for (LogRow row : log) {
                 if (FleetMessages.FLEET_UPDATE.equals(row.event)) {
-                    row.payload = fleet(c, row.gateway);
+                    row.payload = fleet(c, row.gateway, written);
                     row.payload.put("source", row.source);
                     fleetUpdate = true;
                 }
@@ -804,7 +823,7 @@ public class FleetStore {
             // with a fleet.update every card is sent (and remembered below): no agent.update, no query per agent
             for (Map.Entry<String, Set<String>> e : fleetUpdate ? Set.<Map.Entry<String, Set<String>>>of()
                     : agentsToCompare(touchedAgents).entrySet()) {
-                for (Map<String, Object> card : cards(c, e.getKey(), e.getValue())) {
+                for (Map<String, Object> card : cards(c, e.getKey(), e.getValue(), written)) {
                     String cardKey = e.getKey() + "\n" + card.get("id");
                     if (!card.equals(pushedCards.get(cardKey))) {
                         cards.put(cardKey, card);
@@ -815,7 +834,7 @@ public class FleetStore {
             if (fleetUpdate) {
                 // the fleet.update carries every card: remember them all as pushed
                 for (String gw : touchedGatewaysWithFleetUpdate()) {
-                    for (Map<String, Object> card : cards(c, gw, null)) {
+                    for (Map<String, Object> card : cards(c, gw, null, written)) {
                         cards.put(gw + "\n" + card.get("id"), card);
                     }
                 }
@@ -879,7 +898,9 @@ public class FleetStore {
                 payloads[i] = row.json != null ? row.json : Json.write(row.payload);
                 FleetMessages.Message m = FleetMessages.of(row.gateway, row.event, row.payload);
                 if (m != null) {
-                    messages.add(sse(ids[i], m));
+                    // a message whose data is the stored payload (chat, Control Center's own) is not written twice
+                    messages.add(m.data() == row.payload ? new SseMessage(ids[i], m.event(), payloads[i], m.sessionKey())
+                            : sse(ids[i], m));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {

@@ -11,18 +11,35 @@ import java.util.Map;
  * @param event    event name ({@code event})
  * @param seq      frame-level sequence number of a broadcast event, per connection; null when absent
  * @param fields   the whole frame as parsed
- * @param size     length of the frame's text
+ * @param text     the frame's text as received
+ * @param payloadStart where the {@code payload} object's text begins in {@code text}, -1 when there is none
+ * @param payloadEnd   where it ends (exclusive)
  */
-public record Frame(String type, String id, String event, Long seq, Map<String, Object> fields, int size) {
+public record Frame(String type, String id, String event, Long seq, Map<String, Object> fields, String text,
+                    int payloadStart, int payloadEnd) {
 
     public static Frame parse(String text) throws IOException {
-        Map<String, Object> fields = Json.parseObject(text);
+        Json.Parsed parsed = Json.parseObject(text, "payload");
+        Map<String, Object> fields = parsed.value();
         Object type = fields.get("type");
         if (!(type instanceof String)) {
             throw new IOException("frame has no string 'type'");
         }
         return new Frame((String) type, Json.string(fields, "id"), Json.string(fields, "event"),
-                Json.number(fields, "seq"), fields, text.length());
+                Json.number(fields, "seq"), fields, text, parsed.start(), parsed.end());
+    }
+
+    /** Length of the frame's text. */
+    public int size() {
+        return text.length();
+    }
+
+    /**
+     * The payload's JSON exactly as the gateway sent it (no second serialization of what was just parsed), or null
+     * when the frame has no payload object.
+     */
+    public String payloadJson() {
+        return payloadStart < 0 ? null : text.substring(payloadStart, payloadEnd);
     }
 
     public Map<String, Object> payload() {

@@ -56,7 +56,7 @@ public record GatewayConfiguration(
                 s.millis("reconnect.max-delay", 30_000),
                 s.fraction("reconnect.jitter", 0.2),
                 (int) s.positive("max-payload", 26_214_400),
-                (int) s.positive("frame-queue.high-watermark", 10_000),
+                (int) s.positive("frame-queue.high-watermark", 2_000),
                 ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX),
                 GatewayTls.trust(s));
     }

@@ -2,9 +2,12 @@ package io.controlcenter.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,6 +24,39 @@ public final class Json {
     /** Parses a JSON object; anything else (an array, a scalar, broken text) is an {@link IOException}. */
     public static Map<String, Object> parseObject(String text) throws IOException {
         return MAPPER.readValue(text, MAP);
+    }
+
+    /** A parsed JSON object, and where the value of one of its top-level fields is in the text (-1 when absent). */
+    public record Parsed(Map<String, Object> value, int start, int end) {
+    }
+
+    /**
+     * Parses a JSON object like {@link #parseObject(String)} and notes where the object or array value of its
+     * top-level field {@code field} begins and ends in {@code text}.
+     */
+    public static Parsed parseObject(String text, String field) throws IOException {
+        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            Map<String, Object> value = new LinkedHashMap<>();
+            int start = -1;
+            int end = -1;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken token = p.nextToken();
+                int at = (int) p.currentTokenLocation().getCharOffset();
+                value.put(name, MAPPER.readValue(p, Object.class));
+                if (field.equals(name) && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+                    start = at;
+                    end = (int) p.currentLocation().getCharOffset();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            return new Parsed(value, start, end);
+        }
     }
 
     public static String write(Object value) {

@@ -20,6 +20,8 @@ public final class OpenClawConstants {
     /** RPC method for the producer when the endpoint does not name one. */
     public static final String METHOD = "OpenClawMethod";
 
+    /** Exchange property: the {@link Frame} the exchange was made from (its text, for the payload as received). */
+    public static final String FRAME = "OpenClawFrame";
     public static final String FRAME_RES = "res";
     public static final String FRAME_EVENT = "event";
     public static final String FRAME_LIFECYCLE = "lifecycle";

@@ -78,6 +78,7 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
             in.setHeader(OpenClawConstants.REQUEST_ID, frame.id());
         }
         in.setBody(frame.fields());
+        exchange.setProperty(OpenClawConstants.FRAME, frame);
         deliver(exchange, null);
     }
 

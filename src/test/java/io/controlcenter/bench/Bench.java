@@ -42,16 +42,23 @@ public final class Bench {
     /** Sizes and durations of one run. */
     record Options(boolean quick, int agents, int sessions, int sseClients, int latencyClients, double latencyRate,
                    long latencyMs, long rampStepMs, double rampStart, double rampFactor, double rampMax, long holdMs,
-                   int rawEvents, int bareFrames, Path project, Path out) {
+                   int rawEvents, int bareFrames, Path project, Path out, double fixedRate) {
 
         static Options full(Path project, Path out) {
             return new Options(false, 1_000, 50_000, 10, 100, 1_000, 30_000, 10_000, 4_000, 1.5, 200_000, 60_000,
-                    200_000, 1_000_000, project, out);
+                    200_000, 1_000_000, project, out, 0);
         }
 
         static Options quick(Path project, Path out) {
             return new Options(true, 20, 2_000, 3, 10, 500, 3_000, 2_000, 1_000, 2, 4_000, 4_000, 10_000, 20_000,
-                    project, out);
+                    project, out, 0);
+        }
+
+        /** A hold at {@code rate} for {@code seconds} instead of the ramp and its holds (for profiling one change). */
+        Options fixed(double rate, long seconds) {
+            return new Options(quick, agents, sessions, sseClients, latencyClients, latencyRate, latencyMs, rampStepMs,
+                    rampStart, rampFactor, rampMax, seconds > 0 ? seconds * 1000 : holdMs, rawEvents, bareFrames, project,
+                    out, rate);
         }
     }
 
@@ -69,19 +76,24 @@ public final class Bench {
         boolean quick = false;
         Path project = Path.of("").toAbsolutePath();
         Path out = null;
+        double rate = 0;
+        long holdSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--project" -> project = Path.of(args[++i]).toAbsolutePath();
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--hold-seconds" -> holdSeconds = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: Bench [--quick] [--out DIR] [--project DIR]");
+                    System.err.println("usage: Bench [--quick] [--out DIR] [--project DIR] [--rate EVENTS_PER_S] [--hold-seconds S]");
                     System.exit(2);
                 }
             }
         }
         out = out == null ? project.resolve("bench/results") : out;
-        Path file = run(quick ? Options.quick(project, out) : Options.full(project, out));
+        Options options = quick ? Options.quick(project, out) : Options.full(project, out);
+        Path file = run(rate > 0 || holdSeconds > 0 ? options.fixed(rate, holdSeconds) : options);
         System.out.println("\nwritten to " + file);
         System.exit(0);
     }
@@ -101,7 +113,7 @@ public final class Bench {
         Path dataDir = work.resolve("postgres");
         Path log = work.resolve("control-center.log");
         result.put("timestamp", Instant.now().toString());
-        result.put("mode", o.quick ? "quick" : "full");
+        result.put("mode", (o.quick ? "quick" : "full") + (o.fixedRate > 0 ? " at " + Math.round(o.fixedRate) + " events/s" : ""));
         result.put("machine", machine());
         result.put("parameters", Map.of("agents", o.agents, "sessions", o.sessions, "sseClients", o.sseClients,
                 "latencyClients", o.latencyClients, "latencyRate", o.latencyRate, "holdSeconds", o.holdMs / 1000,
@@ -230,9 +242,9 @@ public final class Bench {
                                            Map<String, Object> memory) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> ramp = new ArrayList<>();
-        double best = 0;
+        double best = o.fixedRate;
         double failed = 0;
-        for (double rate = o.rampStart; rate <= o.rampMax; rate *= o.rampFactor) {
+        for (double rate = o.rampStart; o.fixedRate == 0 && rate <= o.rampMax; rate *= o.rampFactor) {
             Map<String, Object> step = step(gateway, sse, rate, o.rampStepMs);
             ramp.add(step);
             if (!(Boolean) step.get("keptUp")) {
@@ -254,7 +266,7 @@ public final class Bench {
         Map<String, Object> hold = hold(gateway, bundle, sse, rate, memory);
         List<Map<String, Object>> failedHolds = new ArrayList<>();
         // a 10 s step can pass on buffers alone: step down by 20 % until 60 s hold (at most three more tries)
-        for (int i = 0; i < 3 && !(Boolean) hold.get("held") && !o.quick; i++) {
+        for (int i = 0; i < 3 && !(Boolean) hold.get("held") && !o.quick && o.fixedRate == 0; i++) {
             failedHolds.add(hold);
             rate = Math.round(rate * 0.8 / 100) * 100.0;
             hold = hold(gateway, bundle, sse, rate, memory);

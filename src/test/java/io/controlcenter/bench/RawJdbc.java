@@ -19,7 +19,7 @@ final class RawJdbc {
     private static final String UPSERT_SESSION = """
             INSERT INTO bench_raw.sessions AS s (gateway, session_key, agent_id, status, has_active_run, updated_at_ms,
                                                  version, data, gone, seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS json), false, ?)
             ON CONFLICT (gateway, session_key) DO UPDATE SET agent_id = EXCLUDED.agent_id, status = EXCLUDED.status,
                 has_active_run = EXCLUDED.has_active_run, updated_at_ms = EXCLUDED.updated_at_ms,
                 version = EXCLUDED.version, data = EXCLUDED.data, seen_at = EXCLUDED.seen_at
@@ -31,7 +31,7 @@ final class RawJdbc {
                 seen_at = EXCLUDED.seen_at""";
     private static final String INSERT_EVENT = """
             INSERT INTO bench_raw.event_log (id, gateway, event, seq, received_at, payload)
-            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+            VALUES (?, ?, ?, ?, ?, CAST(? AS json))""";
 
     private record Row(String event, String payload, String key, String agent, boolean active, long ts) {
     }

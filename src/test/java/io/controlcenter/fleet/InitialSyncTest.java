@@ -38,9 +38,9 @@ class InitialSyncTest extends FleetTestSupport {
         assertEquals(List.of(Map.of("instanceId", "gw-1", "mode", "gateway", "reason", "self", "host", "vm", "ts", 1)),
                 list("/api/presence"));
 
-        // paged the way the real gateway pages: 500 at a time, following nextOffset
-        assertEquals(10, fleet.sessionListCalls.size());
-        assertEquals(4500, ((Number) fleet.sessionListCalls.get(9).get("offset")).intValue());
+        // paged the way the real gateway pages: fleet.sync.page-size (1,000) at a time, following nextOffset
+        assertEquals(5, fleet.sessionListCalls.size());
+        assertEquals(4000, ((Number) fleet.sessionListCalls.get(4).get("offset")).intValue());
         List<String> methods = gateway.last().methodsReceived();
         assertTrue(methods.containsAll(List.of("sessions.subscribe", "agents.list", "sessions.list", "system-presence")),
                 methods.toString());

@@ -68,7 +68,7 @@ class MetricsTest extends GatewayTestSupport {
             assertEquals(1, m.value("controlcenter_fallback_breaker_state", "state=\"CLOSED\""));
             assertEquals(0, m.value("controlcenter_fallback_breaker_state", "state=\"OPEN\""));
             // Camel's own and the JVM's
-            assertTrue(m.has("camel_exchanges_total"), "Camel's route metrics");
+            assertTrue(m.has("camel_routes_running_routes"), "Camel's route gauges");
             assertTrue(m.has("jvm_memory_used_bytes"), "JVM metrics");
         }
 
