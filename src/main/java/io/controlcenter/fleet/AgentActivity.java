@@ -103,26 +103,26 @@ final class AgentActivity {
 
     /** An agent's counts, with the rows of {@code pending} (a batch's own, not committed yet) over the committed ones. */
     synchronized Counts counts(String gateway, String agentId, Pending pending) {
-        long[] c = new long[3];
-        for (Row r : committed.ofAgent(gateway, agentId)) {
-            if (!pending.has(gateway, r.key())) {
-                add(c, r);
-            }
-        }
-        pending.ofAgent(gateway, agentId).forEach(r -> add(c, r));
+        long[] c = count(gateway, committed.ofAgent(gateway, agentId), pending.ofAgent(gateway, agentId), pending);
         return new Counts(c[0], c[1], c[2]);
     }
 
     /** A gateway's live sessions and those with a run in progress. */
     synchronized long[] totals(String gateway, Pending pending) {
+        long[] c = count(gateway, committed.of(gateway), pending.of(gateway), pending);
+        return new long[] {c[0], c[1]};
+    }
+
+    /** Live rows, those with a run in progress, the newest updatedAt: of {@code rows} not in the batch, then the batch's. */
+    private static long[] count(String gateway, Collection<Row> rows, Collection<Row> pendingRows, Pending pending) {
         long[] c = new long[3];
-        for (Row r : committed.of(gateway)) {
+        for (Row r : rows) {
             if (!pending.has(gateway, r.key())) {
                 add(c, r);
             }
         }
-        pending.of(gateway).forEach(r -> add(c, r));
-        return new long[] {c[0], c[1]};
+        pendingRows.forEach(r -> add(c, r));
+        return c;
     }
 
     private static void add(long[] c, Row r) {

@@ -194,9 +194,8 @@ public class FleetStore {
             return previous.messages;
         }
         long started = System.nanoTime();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
-            activity.load(c);
             try {
                 UUID token = UUID.randomUUID();
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO persisted_batches (token) VALUES (?)")) {
@@ -256,6 +255,18 @@ public class FleetStore {
         }
     }
 
+    /** A connection for what reads or writes agent cards: the counts are read from the table the first time. */
+    private Connection connection() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            activity.load(c);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     private boolean committed(UUID token) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM persisted_batches WHERE token = ?")) {
@@ -273,8 +284,7 @@ public class FleetStore {
 
     /** Agent cards of a gateway ({@code agentIds} null: all), gone ones included. */
     public List<Map<String, Object>> cards(String gateway, Collection<String> agentIds) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            activity.load(c);
+        try (Connection c = connection()) {
             return cards(c, gateway, agentIds, AgentActivity.Pending.NONE);
         }
     }
@@ -296,8 +306,7 @@ public class FleetStore {
 
     /** The whole fleet of a gateway as fleet.update carries it. */
     public Map<String, Object> fleet(String gateway) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            activity.load(c);
+        try (Connection c = connection()) {
             return fleet(c, gateway, AgentActivity.Pending.NONE);
         }
     }
@@ -342,8 +351,7 @@ public class FleetStore {
      * event-log row, read in one consistent snapshot, so live messages after it continue exactly where it ends.
      */
     public List<SseMessage> snapshot(String gateway) {
-        try (Connection c = dataSource.getConnection()) {
-            activity.load(c);
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             // no batch commits meanwhile: the counts in memory are those of the rows this transaction sees

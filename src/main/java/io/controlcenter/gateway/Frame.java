@@ -29,11 +29,6 @@ public record Frame(String type, String id, String event, Long seq, Map<String, 
                 Json.number(fields, "seq"), fields, text, parsed.start(), parsed.end());
     }
 
-    /** Length of the frame's text. */
-    public int size() {
-        return text.length();
-    }
-
     /**
      * The payload's JSON exactly as the gateway sent it (no second serialization of what was just parsed), or null
      * when the frame has no payload object.
