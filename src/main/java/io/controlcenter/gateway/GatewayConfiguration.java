@@ -3,6 +3,7 @@ package io.controlcenter.gateway;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.TrustManagerFactory;
@@ -28,7 +29,15 @@ public record GatewayConfiguration(
         int maxPayload,
         int frameQueueHighWatermark,
         ClosePolicy closePolicy,
-        TrustManagerFactory trustStore) {
+        TrustManagerFactory trustStore,
+        List<String> scopes,
+        long pairingRetryMs) {
+
+    /**
+     * What Control Center asks for: read (the fleet), write (chat send and abort), admin (chat inject, which the
+     * gateway reserves to operator.admin).
+     */
+    public static final String DEFAULT_SCOPES = Scopes.READ + "," + Scopes.WRITE + "," + Scopes.ADMIN;
 
     public static final String PREFIX = "gateway.";
     static final String CLOSE_POLICY_PREFIX = PREFIX + "close-policy.";
@@ -58,7 +67,9 @@ public record GatewayConfiguration(
                 (int) s.positive("max-payload", 26_214_400),
                 (int) s.positive("frame-queue.high-watermark", 2_000),
                 ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX),
-                GatewayTls.trust(s));
+                GatewayTls.trust(s),
+                Scopes.parse(PREFIX + "scopes", s.string("scopes", DEFAULT_SCOPES)),
+                s.millis("pairing.retry-interval", 10_000));
     }
 
     /** The URL without user info, safe to show. */
@@ -69,7 +80,7 @@ public record GatewayConfiguration(
     @Override
     public String toString() {
         return "gateway " + name + " at " + displayUrl() + " (token " + (token.isEmpty() ? "not set" : "set")
-                + (trustStore == null ? "" : ", own trust store") + ")";
+                + (trustStore == null ? "" : ", own trust store") + ", scopes " + String.join(",", scopes) + ")";
     }
 
     private static URI url(Settings s, String key) {

@@ -7,7 +7,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness of a gateway connection: DOWN with the gateway's reason while the connection has failed for good (bad
- * token, protocol mismatch); UP otherwise, also while reconnecting (the state is in the details).
+ * token, protocol mismatch, missing scopes) or waits for pairing approval (with the command to run); UP otherwise, also
+ * while reconnecting (the state is in the details).
  */
 public class GatewayHealthCheck extends AbstractHealthCheck {
 
@@ -30,7 +31,8 @@ public class GatewayHealthCheck extends AbstractHealthCheck {
                 builder.detail(k, v);
             }
         });
-        if (client.getGatewayState() == GatewayState.FAILED) {
+        GatewayState state = client.getGatewayState();
+        if (state == GatewayState.FAILED || state == GatewayState.PAIRING) {
             builder.message(client.getFailureReason()).down();
         } else {
             builder.up();

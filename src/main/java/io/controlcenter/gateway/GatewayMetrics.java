@@ -35,6 +35,8 @@ final class GatewayMetrics {
         counter("reconnects", "Connections re-established (hello-ok) after the first", client, GatewayClient::getReconnects);
         counter("seq.gaps", "Gaps in the event seq; each one requested a resync of the fleet", client, GatewayClient::getSeqGaps);
         counter("tick.timeouts", "Connections closed because no tick arrived", client, GatewayClient::getTickTimeouts);
+        counter("pairing.required", "Connects refused with PAIRING_REQUIRED: the device waits for approval on the gateway",
+                client, GatewayClient::getPairingRefusals);
         counter("malformed.frames", "Frames ignored because they were not a JSON object with a type", client,
                 GatewayClient::getMalformedFrames);
         Gauge.builder(NAME + "connected", client, c -> c.getGatewayState() == GatewayState.CONNECTED ? 1 : 0)
@@ -42,6 +44,9 @@ final class GatewayMetrics {
                 .register(registry);
         Gauge.builder(NAME + "failed", client, c -> c.getGatewayState() == GatewayState.FAILED ? 1 : 0)
                 .description("1 while the connection has failed for good (bad token, protocol mismatch)")
+                .tag("gateway", gateway).register(registry);
+        Gauge.builder(NAME + "pairing", client, c -> c.getGatewayState() == GatewayState.PAIRING ? 1 : 0)
+                .description("1 while the gateway waits for an operator to approve Control Center's device")
                 .tag("gateway", gateway).register(registry);
         Gauge.builder(NAME + "pending.calls", client, GatewayClient::getPendingCalls)
                 .description("RPC calls waiting for their response").tag("gateway", gateway).register(registry);

@@ -10,6 +10,11 @@ public enum GatewayState {
     CONNECTED,
     /** Lost or never reached; the next attempt is scheduled with backoff. */
     RECONNECTING,
+    /**
+     * The gateway waits for an operator to approve Control Center's device ({@code openclaw devices approve
+     * <requestId>}); attempts go on at {@code gateway.pairing.retry-interval} with the same key.
+     */
+    PAIRING,
     /** The gateway refused us for a reason retrying cannot fix (see the reason); waits for an operator. */
     FAILED
 }

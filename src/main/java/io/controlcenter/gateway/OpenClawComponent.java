@@ -33,7 +33,7 @@ public class OpenClawComponent extends DefaultComponent {
     public GatewayClient client(String name) {
         return clients.computeIfAbsent(name, n -> {
             GatewayClient client = new GatewayClient(GatewayConfiguration.load(getCamelContext(), n), vertx(),
-                    Meters.registry(getCamelContext()));
+                    Meters.registry(getCamelContext()), devices());
             try {
                 getCamelContext().addService(client, true, true);
             } catch (Exception e) {
@@ -45,6 +45,16 @@ public class OpenClawComponent extends DefaultComponent {
             }
             return client;
         });
+    }
+
+    /** Where the device identity and device tokens are kept: the one {@link DeviceCredentials} in the registry. */
+    private DeviceCredentials devices() {
+        DeviceCredentials devices = CamelContextHelper.findSingleByType(getCamelContext(), DeviceCredentials.class);
+        if (devices == null) {
+            throw new IllegalStateException("openclaw: needs a DeviceCredentials bean in the registry (the device identity"
+                    + " it signs connects with); io.controlcenter.device.DeviceConfiguration binds one");
+        }
+        return devices;
     }
 
     /**

@@ -34,7 +34,11 @@ class ConfigurationCheckTest {
             "unknown close-policy action | | gateway.close-policy.1008 = retry | gateway.close-policy.1008: 'retry' is not one of normal, reconnect, fatal",
             "close-policy entry that is no close code | | gateway.close-policy.auth = fatal | gateway.close-policy.auth: 'auth' is not a WebSocket close code",
             "beyond loopback without an API token | CC_BIND=0.0.0.0 | | api.token (CC_API_TOKEN) is not set",
-            "unreadable trust store | GATEWAY_TRUST_STORE=/nonexistent/trust.p12 | | gateway.tls.trust-store: '/nonexistent/trust.p12' is not a readable file"})
+            "unreadable trust store | GATEWAY_TRUST_STORE=/nonexistent/trust.p12 | | gateway.tls.trust-store: '/nonexistent/trust.p12' is not a readable file",
+            "unknown scope | GATEWAY_SCOPES=operator.read,operator.everything | | gateway.scopes: 'operator.everything' is not an operator scope",
+            "scopes without read | GATEWAY_SCOPES=operator.pairing | | gateway.scopes: 'operator.pairing' does not include operator.read",
+            "unreadable device key | CC_DEVICE_KEY_FILE=/nonexistent/key.pem | | device.private-key-file (CC_DEVICE_KEY_FILE): '/nonexistent/key.pem' is not a readable file",
+            "device key that is no key | CC_DEVICE_KEY=secret-not-a-key | | device.private-key (CC_DEVICE_KEY): not an Ed25519 private key"})
     void aBadSettingEndsTheStartWithOneLineNamingIt(String what, String env, String property, String expected)
             throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("OPENCLAW_GATEWAY_TOKEN", "some-token",
@@ -56,6 +60,7 @@ class ConfigurationCheckTest {
             assertTrue(lines.get(0).contains("Control Center did not start: " + expected), output);
             assertFalse(output.contains("\tat ") || output.contains("Exception"), "no stack trace:\n" + output);
             assertFalse(Files.exists(workDir.resolve("db")), "nothing started: no database");
+            assertFalse(output.contains("secret-not-a-key"), "a key given is never shown");
         } finally {
             app.close();
         }

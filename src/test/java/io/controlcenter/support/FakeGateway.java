@@ -39,12 +39,19 @@ public final class FakeGateway implements AutoCloseable {
             "sessions.list", "05-sessions.list",
             "system-presence", "06-system-presence",
             "sessions.subscribe", "07-sessions.subscribe");
+    /** The scope each method needs on the real gateway (2026.9.6); others need none here. */
+    private static final Map<String, String> METHOD_SCOPES = Map.of(
+            "agents.list", "operator.read", "sessions.list", "operator.read", "sessions.subscribe", "operator.read",
+            "system-presence", "operator.read", "chat.history", "operator.read",
+            "chat.send", "operator.write", "chat.abort", "operator.write", "chat.inject", "operator.admin");
 
     private final Vertx vertx = Vertx.vertx();
     private HttpServer server;
     private int port;
     private PfxOptions tls;
 
+    /** Device identity and pairing: loopback by default, {@code devices.remote = true} for a gateway elsewhere. */
+    public final FakeDevices devices = new FakeDevices();
     /** Every accepted socket, in order. */
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
     private final Map<String, BiConsumer<Conn, Map<String, Object>>> methods = new ConcurrentHashMap<>();
@@ -172,6 +179,15 @@ public final class FakeGateway implements AutoCloseable {
         });
     }
 
+    /**
+     * {@code openclaw devices remove <deviceId>}: unpaired, and its open connections closed with 4001 "device removed"
+     * as the real gateway does (frame 77).
+     */
+    public void removeDevice(String deviceId) {
+        devices.remove(deviceId);
+        connections.stream().filter(c -> deviceId.equals(c.deviceId)).forEach(c -> c.close(4001, "device removed"));
+    }
+
     public Conn last() {
         return connections.isEmpty() ? null : connections.get(connections.size() - 1);
     }
@@ -188,8 +204,7 @@ public final class FakeGateway implements AutoCloseable {
         onOpen.accept(c);
         if (!ws.isClosed()) {
             c.send(Map.of("type", "event", "event", "connect.challenge", "payload",
-                    Map.of("nonce", UUID.randomUUID().toString(), "ts", System.currentTimeMillis(),
-                            "capabilities", List.of("model-catalog-snapshot"))));
+                    Map.of("nonce", c.nonce, "ts", c.challengeTs, "capabilities", List.of("model-catalog-snapshot"))));
         }
     }
 
@@ -211,6 +226,12 @@ public final class FakeGateway implements AutoCloseable {
         public volatile Map<String, Object> connectParams;
         public volatile boolean helloSent;
         public volatile Short clientCloseCode;
+        /** The challenge this socket got, which its device signature must cover. */
+        final String nonce = UUID.randomUUID().toString();
+        final long challengeTs = System.currentTimeMillis();
+        /** hello-ok's auth for this connection (scopes granted, device token), and the device it was for. */
+        public volatile Map<String, Object> auth;
+        public volatile String deviceId;
         private final AtomicLong seq = new AtomicLong();
         private long tickTimer = -1;
 
@@ -280,6 +301,14 @@ public final class FakeGateway implements AutoCloseable {
             close(((Number) close.get("code")).intValue(), (String) close.get("reason"));
         }
 
+        @SuppressWarnings("unchecked")
+        private boolean granted(String scope) {
+            List<String> scopes = auth == null ? List.of("operator.read", "operator.write", "operator.admin")
+                    : (List<String>) auth.get("scopes");
+            return scopes.contains(scope) || scopes.contains("operator.admin")
+                    || "operator.read".equals(scope) && scopes.contains("operator.write");
+        }
+
         public List<String> methodsReceived() {
             return received.stream().map(f -> String.valueOf(f.get("method"))).toList();
         }
@@ -304,6 +333,12 @@ public final class FakeGateway implements AutoCloseable {
                     return;
                 }
                 connect(frame, (Map<String, Object>) frame.get("params"));
+                return;
+            }
+            String scope = METHOD_SCOPES.get(method);
+            if (scope != null && !granted(scope)) {
+                respondError(frame.get("id"), Map.of("code", "FORBIDDEN", "message", "missing scope: " + scope,
+                        "details", Map.of("code", "MISSING_SCOPE", "missingScope", scope, "requiredScopes", List.of(scope))));
                 return;
             }
             BiConsumer<Conn, Map<String, Object>> handler = methods.get(method);
@@ -335,10 +370,19 @@ public final class FakeGateway implements AutoCloseable {
                 refuse(request, "43-connect-no-auth");
                 return;
             }
-            if (!token.equals(auth.get("token"))) {
+            Object sent = auth.get("token");
+            if (sent == null ? auth.get("deviceToken") == null : !token.equals(sent)) {
                 refuse(request, "42-connect-wrong-token");
                 return;
             }
+            FakeDevices.Outcome outcome = devices.connect(params, token, nonce, challengeTs);
+            if (outcome.refused()) {
+                send(Map.of("type", "res", "id", request.get("id"), "ok", false, "error", outcome.error()));
+                close(outcome.closeCode(), outcome.closeReason());
+                return;
+            }
+            this.auth = outcome.auth();
+            this.deviceId = outcome.deviceId();
             if (onConnect != null) {
                 onConnect.accept(this, request);
                 return;
@@ -357,6 +401,9 @@ public final class FakeGateway implements AutoCloseable {
             Map<String, Object> policy = (Map<String, Object>) hello.get("policy");
             policy.put("tickIntervalMs", tickIntervalMs);
             policy.put("maxPayload", maxPayload);
+            if (auth != null) {
+                hello.put("auth", auth);
+            }
             helloSent = true;
             respond(request.get("id"), hello);
             event("health", Fixtures.responsePayload("02-health"));

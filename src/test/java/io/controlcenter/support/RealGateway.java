@@ -22,13 +22,16 @@ public final class RealGateway implements AutoCloseable {
     private final int port;
     private final int modelPort;
     private final boolean mockModel;
+    /** Where it runs beyond loopback (bound to every address of that namespace), or null: on this host's loopback. */
+    private final NetworkNamespace namespace;
     private boolean running;
 
-    private RealGateway(Path dir, int port, boolean mockModel) {
+    private RealGateway(Path dir, int port, boolean mockModel, NetworkNamespace namespace) {
         this.dir = dir;
         this.port = port;
         this.modelPort = ControlCenterApp.freePort();
         this.mockModel = mockModel;
+        this.namespace = namespace;
     }
 
     /** Installs the gateway if needed and starts it on a free port with a fresh state folder under target/. */
@@ -41,24 +44,48 @@ public final class RealGateway implements AutoCloseable {
         return start(true);
     }
 
+    /**
+     * As {@link #start()}, but inside {@code namespace} with {@code gateway.bind: "lan"}: reached from here over the
+     * namespace's veth address, as a gateway on another host.
+     */
+    public static RealGateway startIn(NetworkNamespace namespace) throws IOException {
+        return start(false, namespace);
+    }
+
     private static RealGateway start(boolean mockModel) throws IOException {
+        return start(mockModel, null);
+    }
+
+    private static RealGateway start(boolean mockModel, NetworkNamespace namespace) throws IOException {
         run(Duration.ofMinutes(10), "install");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/openclaw-it")).toAbsolutePath(), "gw-");
-        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort(), mockModel);
+        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort(), mockModel, namespace);
         gateway.resume();
         return gateway;
     }
 
     /** Starts it again on the same port with the same state and token (after {@link #stop()}). */
     public void resume() {
+        List<String> args = new java.util.ArrayList<>(List.of("start", "--port", String.valueOf(port), "--dir",
+                dir.toString(), "--model-port", String.valueOf(modelPort)));
         if (mockModel) {
-            run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString(),
-                    "--model-port", String.valueOf(modelPort), "--mock-llm", MOCK_LLM.toString());
-        } else {
-            run(Duration.ofMinutes(3), "start", "--port", String.valueOf(port), "--dir", dir.toString(),
-                    "--model-port", String.valueOf(modelPort));
+            args.addAll(List.of("--mock-llm", MOCK_LLM.toString()));
         }
+        if (namespace != null) {
+            args.addAll(List.of("--bind", "lan", "--netns", namespace.name()));
+        }
+        run(Duration.ofMinutes(3), args.toArray(String[]::new));
         running = true;
+    }
+
+    /**
+     * The gateway's own CLI on its host, as an operator runs it there: {@code openclaw <args>} (e.g. {@code devices list
+     * --json}); its output.
+     */
+    public String cli(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("cli", "--dir", dir.toString(), "--"));
+        command.addAll(List.of(args));
+        return run(Duration.ofMinutes(2), command.toArray(String[]::new));
     }
 
     /** SIGTERM to the gateway's process group; returns when it is gone. */
@@ -79,7 +106,7 @@ public final class RealGateway implements AutoCloseable {
     }
 
     public String url() {
-        return "ws://127.0.0.1:" + port + "/";
+        return "ws://" + (namespace == null ? "127.0.0.1" : namespace.address()) + ":" + port + "/";
     }
 
     public String token() {
@@ -99,7 +126,7 @@ public final class RealGateway implements AutoCloseable {
         }
     }
 
-    private static void run(Duration timeout, String... args) {
+    private static String run(Duration timeout, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
         try {
@@ -115,6 +142,7 @@ public final class RealGateway implements AutoCloseable {
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
             }
+            return out;
         } catch (IOException e) {
             throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
