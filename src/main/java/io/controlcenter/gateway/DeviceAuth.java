@@ -148,6 +148,15 @@ final class DeviceAuth {
                 p.requestedScopes()) + "); Control Center retries every " + retryMs / 1000 + " s and connects once it is approved";
     }
 
+    /** Why a connection the gateway accepted without {@code missing} (of {@code granted}) cannot be used, and what to do. */
+    String missingScopes(List<String> granted, List<String> missing) {
+        return "MISSING_SCOPES: gateway " + gateway + " accepted Control Center's device " + identity.id() + " with scopes "
+                + granted + ", without " + String.join(", ", missing) + ", which Control Center needs to see the fleet; "
+                + "on the gateway host approve the device for " + String.join(", ", scopes) + " (openclaw devices list; "
+                + "openclaw devices remove " + identity.id() + ", then openclaw devices approve <the new requestId>), then "
+                + "reconnect (POST /api/gateway/reconnect)";
+    }
+
     PairingRequest pairing() {
         return pairing;
     }

@@ -48,4 +48,23 @@ public record Frame(String type, String id, String event, Long seq, Map<String, 
     public Map<String, Object> error() {
         return Json.map(fields.get("error"));
     }
+
+    /** The number of bytes {@code s} takes in UTF-8 (a frame's size on the wire), without encoding it. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                n++;
+            } else if (ch < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(ch)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
 }

@@ -1,0 +1,335 @@
+package io.controlcenter.gateway;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.controlcenter.config.Messages;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket to the gateway, replaced on every attempt (docs/PROTOCOL-NOTES.md, "Connection as implemented"):
+ * opened without an Origin header; frames read in arrival order, size-checked and parsed; the challenge answered with
+ * the signed connect, and hello-ok or the refusal read; events' seq watched for gaps; silence caught by the tick
+ * watchdog. Frames after hello-ok go to the owner's listener; how the connection ends goes to {@link Owner#lost}, which
+ * decides what follows. Event-loop confined.
+ */
+final class GatewayConnection {
+
+    static final int CLOSE_TICK_TIMEOUT = 4000;
+    static final int CLOSE_TOO_BIG = 1009;
+    static final int CLOSE_ABNORMAL = 1006;
+    /** Refusals of a device token that the shared token (with the signed device) may get past: it is tried once. */
+    private static final Set<String> TOKEN_REFUSALS = Set.of("AUTH_DEVICE_TOKEN_MISMATCH", "AUTH_SCOPE_MISMATCH");
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConnection.class);
+
+    /** The client that owns the connections: which one is current, and what follows hello-ok and the end. */
+    interface Owner {
+        boolean isCurrent(GatewayConnection c);
+
+        GatewayListener listener();
+
+        /** hello-ok with the scopes Control Center needs. */
+        void connected(GatewayConnection c, Handshake.Hello hello);
+
+        /** The connection is gone (closed by either side, or never opened). */
+        void lost(GatewayConnection c, int code, String reason);
+
+        /** A {@code shutdown} event asked the next attempt to wait {@code ms}. */
+        void restartExpected(long ms);
+    }
+
+    final long number;
+    private final Owner owner;
+    private final GatewayConfiguration config;
+    private final Vertx vertx;
+    private final GatewayStats stats;
+    private final GatewayMetrics metrics;
+    private final DeviceAuth device;
+    final TickWatchdog watchdog;
+    WebSocket ws;
+    String connectId;
+    Handshake.Credentials credentials;
+    GatewayRpcException refusal;
+    /** Refused with PAIRING_REQUIRED; with a request the gateway had not given before. */
+    boolean pairingRefused;
+    boolean newPairingRequest;
+    /** The device token was refused: the next attempt, at once, uses the shared token. */
+    boolean retryWithSharedToken;
+    /** Why this connection may not be used although the gateway accepted it (missing scopes): no retry. */
+    String fatal;
+    boolean helloReceived;
+    boolean closed;
+    boolean closedByUs;
+    boolean paused;
+    /** The delay before the next attempt, instead of the backoff (0: at once). */
+    Long delayOverride;
+    private Long lastSeq;
+    private long maxPayload;
+    private long handshakeTimer = -1;
+
+    GatewayConnection(long number, Owner owner, GatewayConfiguration config, Vertx vertx, GatewayStats stats,
+                      GatewayMetrics metrics, DeviceAuth device) {
+        this.number = number;
+        this.owner = owner;
+        this.config = config;
+        this.vertx = vertx;
+        this.stats = stats;
+        this.metrics = metrics;
+        this.device = device;
+        this.maxPayload = config.maxPayload();
+        this.watchdog = new TickWatchdog(vertx, this::silent);
+    }
+
+    void open(WebSocketClient client) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setAbsoluteURI(config.url().toString())
+                .setAllowOriginHeader(false) // any Origin costs the backend client its scopes
+                .setConnectTimeout(config.handshakeTimeoutMs());
+        client.connect(options).onComplete(ar -> {
+            if (!owner.isCurrent(this)) {
+                if (ar.succeeded()) {
+                    ar.result().close();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                stats.lastError = "cannot connect to " + config.displayUrl() + ": " + Messages.causes(ar.cause());
+                owner.lost(this, CLOSE_ABNORMAL, ar.cause().getMessage());
+                return;
+            }
+            ws = ar.result();
+            watchdog.frame();
+            ws.textMessageHandler(this::onText);
+            ws.binaryMessageHandler(b -> {
+                stats.unknownFrames.incrementAndGet();
+                LOG.warn("Gateway {}: binary frame of {} bytes ignored (the protocol is JSON text)", config.name(),
+                        b.length());
+            });
+            ws.exceptionHandler(this::onSocketError);
+            ws.closeHandler(v -> {
+                Short code = ws.closeStatusCode();
+                owner.lost(this, code == null ? CLOSE_ABNORMAL : code, ws.closeReason());
+            });
+            handshakeTimer = vertx.setTimer(config.handshakeTimeoutMs(), t -> {
+                if (owner.isCurrent(this) && !helloReceived) {
+                    stats.lastError = "no hello-ok within " + config.handshakeTimeoutMs() + " ms";
+                    closeOurselves(CLOSE_TICK_TIMEOUT, "handshake timeout", null);
+                }
+            });
+        });
+    }
+
+    private void onText(String text) {
+        if (!owner.isCurrent(this) || closed) {
+            return;
+        }
+        long receivedAt = System.currentTimeMillis();
+        watchdog.frame();
+        stats.lastFrameAt = Instant.ofEpochMilli(receivedAt);
+        stats.framesReceived.incrementAndGet();
+        if (text.length() > maxPayload / 3 && Frame.utf8Length(text) > maxPayload) {
+            oversized("a frame of " + Frame.utf8Length(text) + " bytes exceeds maxPayload " + maxPayload);
+            return;
+        }
+        Frame frame;
+        try {
+            frame = Frame.parse(text);
+        } catch (Exception e) {
+            stats.malformedFrames.incrementAndGet();
+            LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}", config.name(), text.length(),
+                    firstLine(e.getMessage()));
+            return;
+        }
+        metrics.frame(frame.type());
+        if (OpenClawConstants.FRAME_EVENT.equals(frame.type())) {
+            metrics.event(frame.event());
+        }
+        if (!helloReceived) {
+            onHandshakeFrame(frame);
+            return;
+        }
+        switch (frame.type()) {
+            case OpenClawConstants.FRAME_RES -> owner.listener().onFrame(number, stats.connId, frame, receivedAt);
+            case OpenClawConstants.FRAME_EVENT -> onEvent(frame, receivedAt);
+            default -> {
+                stats.unknownFrames.incrementAndGet();
+                LOG.warn("Gateway {}: frame of unknown type '{}' ignored", config.name(), frame.type());
+            }
+        }
+    }
+
+    private void onEvent(Frame frame, long receivedAt) {
+        Long seq = frame.seq();
+        if (seq != null) {
+            if (lastSeq != null && seq > lastSeq + 1) {
+                stats.seqGaps.incrementAndGet();
+                LOG.warn("Gateway {}: event seq jumped from {} to {}; {} events lost, requesting a resync",
+                        config.name(), lastSeq, seq, seq - lastSeq - 1);
+                owner.listener().onResync(number, stats.connId, lastSeq + 1, seq);
+            }
+            if (lastSeq == null || seq > lastSeq) {
+                lastSeq = seq;
+            }
+        }
+        if ("tick".equals(frame.event())) {
+            stats.lastTickAt = Instant.ofEpochMilli(receivedAt);
+        } else if ("shutdown".equals(frame.event())) {
+            Long expected = Json.number(frame.payload(), "restartExpectedMs");
+            owner.restartExpected(expected == null ? 0 : expected);
+            LOG.info("Gateway {} is shutting down ({}){}", config.name(), Json.string(frame.payload(), "reason"),
+                    expected == null ? "" : ", restart expected in " + expected + " ms");
+        }
+        owner.listener().onFrame(number, stats.connId, frame, receivedAt);
+    }
+
+    private void onHandshakeFrame(Frame frame) {
+        if (OpenClawConstants.FRAME_EVENT.equals(frame.type()) && "connect.challenge".equals(frame.event())) {
+            sendConnect(frame.payload());
+        } else if (OpenClawConstants.FRAME_RES.equals(frame.type()) && Objects.equals(frame.id(), connectId)) {
+            Map<String, Object> payload = frame.payload();
+            if (frame.ok() && payload != null && "hello-ok".equals(payload.get("type"))) {
+                onHello(payload);
+            } else {
+                onConnectRefused(frame.error());
+            }
+        } else {
+            LOG.debug("Gateway {}: {} frame before hello-ok ignored", config.name(), frame.type());
+        }
+    }
+
+    private void sendConnect(Map<String, Object> challenge) {
+        if (connectId != null) {
+            return;
+        }
+        connectId = "cc-connect-" + number;
+        credentials = device.next();
+        Map<String, Object> params = Handshake.connectParams(challenge, device.identity(), device.scopes(), credentials);
+        ws.writeTextMessage(Json.write(Map.of("type", "req", "id", connectId, "method", "connect", "params", params)));
+    }
+
+    private void onHello(Map<String, Object> payload) {
+        vertx.cancelTimer(handshakeTimer);
+        Handshake.Hello hello = Handshake.hello(payload);
+        device.connected(hello);
+        List<String> missing = hello.scopes() == null ? List.of() : Scopes.missing(hello.scopes(), List.of(Scopes.READ));
+        if (!missing.isEmpty()) {
+            fatal = device.missingScopes(hello.scopes(), missing);
+            closeOurselves(1000, "missing scopes", null);
+            return;
+        }
+        helloReceived = true;
+        maxPayload = hello.maxPayload() == null || hello.maxPayload() <= 0 ? config.maxPayload()
+                : Math.min(hello.maxPayload(), config.maxPayload());
+        watchdog.start(hello.tickIntervalMs());
+        owner.connected(this, hello);
+    }
+
+    private void onConnectRefused(Map<String, Object> error) {
+        GatewayRpcException e = GatewayRpcException.fromError("connect", error);
+        refusal = e;
+        String code = e.getDetailCode() != null ? e.getDetailCode() : e.getCode();
+        stats.errorCode = code;
+        stats.lastError = code + ": " + Json.string(error, "message");
+        if ("PAIRING_REQUIRED".equals(e.getDetailCode())) {
+            newPairingRequest = device.pairingRequired(e);
+            pairingRefused = true;
+        } else if (credentials.usesDeviceToken() && TOKEN_REFUSALS.contains(code)) {
+            retryWithSharedToken = device.forgetDeviceToken("gateway " + config.name() + " refused the device token ("
+                    + code + ")");
+        }
+        // the gateway closes right after refusing; close ourselves if it does not
+        vertx.setTimer(1_000, t -> {
+            if (owner.isCurrent(this) && !closed) {
+                closeOurselves(1000, "connect refused", null);
+            }
+        });
+    }
+
+    private void silent() {
+        if (!owner.isCurrent(this) || closed) {
+            return;
+        }
+        stats.tickTimeouts.incrementAndGet();
+        stats.lastError = "nothing received for " + watchdog.silentMs() + " ms (tick interval " + watchdog.intervalMs()
+                + " ms)";
+        LOG.warn("Gateway {}: {}; closing with {} and reconnecting", config.name(), stats.lastError, CLOSE_TICK_TIMEOUT);
+        closeOurselves(CLOSE_TICK_TIMEOUT, "tick timeout", null);
+    }
+
+    private void onSocketError(Throwable e) {
+        if (!owner.isCurrent(this) || closed) {
+            return;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("max message size") || message.contains("Max frame length")) {
+            oversized(message);
+        } else {
+            LOG.warn("Gateway {}: socket error: {}", config.name(), message);
+        }
+    }
+
+    private void oversized(String why) {
+        stats.oversizedFrames.incrementAndGet();
+        stats.lastError = why;
+        LOG.warn("Gateway {}: {}; closing with {} and reconnecting", config.name(), why, CLOSE_TOO_BIG);
+        closeOurselves(CLOSE_TOO_BIG, "message too big", null);
+    }
+
+    /**
+     * Closes from our side and hands the connection to the owner as lost at once: a peer that no longer answers must
+     * not delay the reconnect. {@code delayMs} overrides the backoff (0 = reconnect now).
+     */
+    void closeOurselves(int code, String reason, Long delayMs) {
+        closedByUs = true;
+        delayOverride = delayMs;
+        if (ws != null && !ws.isClosed()) {
+            ws.close((short) code, reason);
+        }
+        owner.lost(this, code, reason);
+    }
+
+    /** The largest frame accepted: {@code gateway.max-payload}, or hello-ok's {@code policy.maxPayload} when smaller. */
+    long maxPayload() {
+        return maxPayload;
+    }
+
+    /** Stops reading (backpressure); ticks are not expected meanwhile. */
+    void pause(boolean now) {
+        if (ws != null && paused != now) {
+            paused = now;
+            watchdog.paused(now);
+            if (now) {
+                ws.pause();
+            } else {
+                ws.resume();
+            }
+        }
+    }
+
+    /** Marks it gone and stops its timers; false when it already was. */
+    boolean end() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        vertx.cancelTimer(handshakeTimer);
+        watchdog.stop();
+        return true;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
