@@ -1,6 +1,7 @@
 package io.controlcenter.fallback;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.controlcenter.gateway.GatewayState;
 import io.controlcenter.support.FakeFleet;
@@ -19,8 +20,12 @@ class NoPollingOnAuthFailureTest extends GatewayTestSupport {
         gateway.token = "the-right-token";
         start("fallback.startup-wait", "200", "fallback.interval", "200");
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
-        Thread.sleep(1500);
+        awaitFallbackChecks(2); // the startup wait (200 ms) is over: a poll would be due at each check
         assertEquals(0, gateway.toolCalls.size());
         assertEquals("none", app.gatewayStatus().get("path"));
+        // not even tried: the gateway refuses a wrong token over HTTP too, before it records the call
+        Map<?, ?> polling = (Map<?, ?>) app.gatewayStatus().get("polling");
+        assertEquals(false, polling.get("active"));
+        assertEquals(0, ((Number) polling.get("polls")).intValue());
     }
 }

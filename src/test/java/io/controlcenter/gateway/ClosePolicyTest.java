@@ -32,7 +32,7 @@ class ClosePolicyTest extends GatewayTestSupport {
         gateway.token = "the-right-token";
         start();
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
-        Thread.sleep(1500); // ~6 retries' worth at the test backoff
+        awaitFallbackChecks(2); // a retry would have come after the test backoff's 100 ms, 1.6 s at the most
         assertEquals(1, gateway.connections.size(), "no retry after a fatal close");
 
         Map<String, Object> status = app.gatewayStatus();
@@ -58,7 +58,7 @@ class ClosePolicyTest extends GatewayTestSupport {
         gateway.protocol = 5;
         start();
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
-        Thread.sleep(1000);
+        awaitFallbackChecks(2);
         assertEquals(1, gateway.connections.size());
         assertEquals("PROTOCOL_MISMATCH", app.gatewayStatus().get("errorCode"));
         assertEquals(1002, app.gatewayStatus().get("lastCloseCode"));
@@ -70,7 +70,7 @@ class ClosePolicyTest extends GatewayTestSupport {
         awaitConnected();
         gateway.last().close(4001, "gateway auth changed");
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
-        Thread.sleep(1000);
+        awaitFallbackChecks(2);
         assertEquals(1, gateway.connections.size());
         assertTrue(String.valueOf(app.gatewayStatus().get("reason")).contains("gateway auth changed"));
     }

@@ -33,7 +33,9 @@ class TickWatchdogTest extends GatewayTestSupport {
         gateway.tickIntervalMs = 200;
         start();
         awaitConnected();
-        Thread.sleep(2000); // ten ticks
+        // ten ticks received: two seconds with a watchdog that closes after 400 ms of silence
+        await("ten ticks", Duration.ofSeconds(10), () -> app.metrics().valueOrZero("controlcenter_gateway_events_total",
+                "event=\"tick\"") >= 10);
         assertEquals(1, gateway.connections.size());
         assertEquals(0L, ((Number) app.gatewayStatus().get("tickTimeouts")).longValue());
         assertTrue(app.gatewayStatus().get("lastTickAt") != null);

@@ -84,10 +84,14 @@ class SseReplayThenLiveTest extends SseTestSupport {
         await("500 live messages after the replay", Duration.ofSeconds(10), () -> produced.get() > atReplayEnd + 500);
         stop = true;
         producer.join();
-        long last = produced.get();
+        // one last message: the stream keeps its order, so anything sent twice would have come before it
+        long last = produced.incrementAndGet();
+        SseMessage marker = message(last, null);
+        store(marker);
+        hub.broadcast(marker);
 
         client.awaitEvents((int) (last - SEEN), Duration.ofSeconds(30));
-        Thread.sleep(200); // nothing more may come
+        await("the last message", Duration.ofSeconds(10), () -> client.ids().contains(last));
         assertNull(client.error);
         assertEquals(LongStream.rangeClosed(SEEN + 1, last).boxed().toList(), client.ids(),
                 "every id after " + SEEN + " up to " + last + ", once, in order");

@@ -23,13 +23,16 @@ class SseSessionFilterTest extends SseTestSupport {
             hub.broadcast(message(id, keys[(int) (id % 3)]));
         }
 
-        all.awaitEvents(300, Duration.ofSeconds(10));
-        one.awaitEvents(100, Duration.ofSeconds(10));
-        two.awaitEvents(100, Duration.ofSeconds(10));
-        Thread.sleep(200); // nothing more may come
-        assertEquals(ids(1, 300, 1), all.ids());
-        assertEquals(ids(1, 298, 3), one.ids());
-        assertEquals(ids(2, 299, 3), two.ids());
+        // one last message for each client: a stream keeps its order, so what must not come would have come before it
+        hub.broadcast(message(301, keys[1]));
+        hub.broadcast(message(302, keys[2]));
+        hub.broadcast(message(303, null));
+        all.awaitEvents(303, Duration.ofSeconds(10));
+        one.awaitEvents(101, Duration.ofSeconds(10));
+        two.awaitEvents(101, Duration.ofSeconds(10));
+        assertEquals(ids(1, 303, 1), all.ids());
+        assertEquals(ids(1, 301, 3), one.ids());
+        assertEquals(ids(2, 302, 3), two.ids());
     }
 
     private static List<Long> ids(long from, long to, long step) {
