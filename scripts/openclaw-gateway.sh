@@ -22,7 +22,7 @@
 #          Restart = stop + start with the same D: token.txt and the state (including agents
 #          created over RPC, which the gateway writes into openclaw.json) are reused.
 #          --token T overrides (and rewrites) token.txt.
-#          --mock-llm FILE also starts FILE (e.g. shared/openclaw/mock-llm.mjs) on port M with
+#          --mock-llm FILE also starts FILE (e.g. src/test/resources/openclaw/mock-llm.mjs) on port M with
 #          MOCK_PORT=M, in its own process group (PID in D/mock-llm.pid, log D/logs/mock-llm.log).
 #          --bind sets gateway.bind (default loopback; lan = every address of the host).
 #          --netns NS runs the gateway and the mock model inside the network namespace NS (made by

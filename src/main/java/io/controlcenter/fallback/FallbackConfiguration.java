@@ -16,7 +16,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class FallbackConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context.getPropertiesComponent(), "fallback.");
         String name = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
         FallbackGate gate = new FallbackGate(() -> context.getComponent("openclaw", OpenClawComponent.class).client(name),
@@ -25,6 +25,7 @@ public class FallbackConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent().resolveProperty("gateway.http-url").orElse(""));
         gate.bindTo(Meters.registry(context));
         context.getRegistry().bind("fallbackGate", gate);
+        context.addService(gate, true, true); // its record in JMX
         context.getRegistry().bind("fallbackFetch", new FallbackFetch());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

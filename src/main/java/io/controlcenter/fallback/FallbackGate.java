@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * WebSocket (the same token would fail over HTTP too) does not start polling.
  */
 @ManagedResource(description = "HTTP polling fallback of the gateway connection")
-public class FallbackGate implements MeterBinder {
+public class FallbackGate extends ServiceSupport implements MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackGate.class);
     private static final Set<String> AUTH_FAILURES = Set.of("DEVICE_IDENTITY_REQUIRED", "NOT_PAIRED", "PAIRING_REQUIRED",

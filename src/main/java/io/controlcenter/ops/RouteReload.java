@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * the routes it defines, so editing any file but {@code gateway.yaml} leaves the gateway connection alone. A file Camel
  * cannot load (YAML, an unknown step, a bad endpoint) is rejected with one ERROR line naming the file and why, and the
  * routes it defined keep running as they were (put back from the last version that loaded, if the attempt had already
- * removed them). Camel's own handling would leave them removed (CAMEL-NOTES §5).
+ * removed them). Camel's own handling would leave them removed: with
+ * {@code routes-reload-remove-all-routes=false} an error that shows only when Camel builds the route comes after that
+ * file's routes were removed, and they stay removed.
  */
 public class RouteReload implements CamelConfiguration {
 

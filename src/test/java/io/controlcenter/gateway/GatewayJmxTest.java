@@ -42,4 +42,18 @@ class GatewayJmxTest extends GatewayTestSupport {
                     () -> gateway.connections.size() == 2 && app.client().getGatewayState() == GatewayState.CONNECTED);
         }
     }
+
+    @Test
+    void thePollingFallbacksRecordIsReadableOverJmx() throws Exception {
+        start();
+        awaitConnected();
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
+        ObjectName gate = names.stream().filter(n -> n.getKeyProperty("name").startsWith("FallbackGate"))
+                .findFirst().orElseThrow(() -> new AssertionError("no FallbackGate MBean in " + names));
+        assertEquals("websocket", jmx.getAttribute(gate, "Path"));
+        assertEquals("CLOSED", jmx.getAttribute(gate, "Breaker"));
+        assertEquals(false, jmx.getAttribute(gate, "Active"));
+        assertEquals(0L, jmx.getAttribute(gate, "Polls"));
+    }
 }

@@ -20,7 +20,7 @@ import io.vertx.core.net.PfxOptions;
 
 /**
  * An in-process OpenClaw gateway for tests: a real WebSocket server on a free port that speaks the protocol as the
- * real one does (PROTOCOL.md): challenge on open, connect validated (first request, client id and mode enums,
+ * real one does (docs/PROTOCOL-NOTES.md): challenge on open, connect validated (first request, client id and mode enums,
  * protocol range, token), hello-ok with policy, ticks, seq-numbered events, errors and close codes, with payloads and
  * refusals replayed from frames captured from the real gateway. Tests script the rest through hooks.
  */
