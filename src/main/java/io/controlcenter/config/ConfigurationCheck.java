@@ -4,6 +4,8 @@ import io.controlcenter.api.ApiSettings;
 import io.controlcenter.chat.ChatSettings;
 import io.controlcenter.db.DatabaseSettings;
 import io.controlcenter.device.DeviceSettings;
+import io.controlcenter.fallback.FallbackSettings;
+import io.controlcenter.fleet.FleetSettings;
 import io.controlcenter.gateway.GatewayConfiguration;
 import io.controlcenter.sse.SseSettings;
 import org.apache.camel.CamelConfiguration;
@@ -25,5 +27,7 @@ public class ConfigurationCheck implements CamelConfiguration {
         SseSettings.load(context);
         ApiSettings.load(context);
         ChatSettings.load(context);
+        FleetSettings.load(context);
+        FallbackSettings.load(context);
     }
 }

@@ -28,6 +28,18 @@ public record Settings(PropertiesComponent pc, String prefix) {
                 "a positive duration (milliseconds, or e.g. 30s, 1m)");
     }
 
+    /** Milliseconds, 0 allowed (0: at once / off). */
+    public long millisOrZero(String key, long otherwise) {
+        return value(key, otherwise, TimeUtils::toMilliSeconds, ms -> ms >= 0,
+                "a duration of 0 or more (milliseconds, or e.g. 5, 250ms, 1s)");
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public int between(String key, int otherwise, int min, int max) {
+        return value(key, otherwise, Integer::parseInt, n -> n >= min && n <= max,
+                "a whole number from " + min + " to " + max);
+    }
+
     public long positive(String key, long otherwise) {
         return value(key, otherwise, Long::parseLong, n -> n > 0 && n <= Integer.MAX_VALUE, "a positive whole number");
     }

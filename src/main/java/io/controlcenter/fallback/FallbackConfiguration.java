@@ -1,9 +1,7 @@
 package io.controlcenter.fallback;
 
-import java.time.Duration;
 import java.util.Map;
 
-import io.controlcenter.config.Settings;
 import io.controlcenter.gateway.OpenClawComponent;
 import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
@@ -17,12 +15,10 @@ public class FallbackConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings s = new Settings(context.getPropertiesComponent(), "fallback.");
+        FallbackSettings s = FallbackSettings.load(context);
         String name = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
         FallbackGate gate = new FallbackGate(() -> context.getComponent("openclaw", OpenClawComponent.class).client(name),
-                Duration.ofMillis(s.millis("startup-wait", 30_000)), Duration.ofMillis(s.millis("grace", 15_000)),
-                Duration.ofMillis(s.millis("interval", 10_000)),
-                context.getPropertiesComponent().resolveProperty("gateway.http-url").orElse(""));
+                s.startupWait(), s.grace(), s.interval(), s.httpUrl());
         gate.bindTo(Meters.registry(context));
         context.getRegistry().bind("fallbackGate", gate);
         context.addService(gate, true, true); // its record in JMX

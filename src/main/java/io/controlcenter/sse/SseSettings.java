@@ -1,11 +1,8 @@
 package io.controlcenter.sse;
 
-import java.util.Optional;
-
 import io.controlcenter.config.ConfigurationException;
+import io.controlcenter.config.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * The {@code sse.*} keys of application.properties: the path of the event stream, the heartbeat interval and the
@@ -16,39 +13,12 @@ public record SseSettings(String path, long heartbeatMs, int clientBuffer) {
     public static final String PREFIX = "sse.";
     public static final String DEFAULT_PATH = "/api/events";
 
-    public SseSettings {
-        if (path == null || !path.startsWith("/")) {
+    public static SseSettings load(CamelContext context) {
+        Settings s = new Settings(context.getPropertiesComponent(), PREFIX);
+        String path = s.string("path", DEFAULT_PATH);
+        if (!path.startsWith("/")) {
             throw new ConfigurationException(PREFIX + "path: '" + path + "' must start with /");
         }
-        if (heartbeatMs <= 0) {
-            throw new ConfigurationException(PREFIX + "heartbeat: must be a positive duration");
-        }
-        if (clientBuffer <= 0) {
-            throw new ConfigurationException(PREFIX + "client-buffer: must be a positive whole number");
-        }
-    }
-
-    public static SseSettings load(CamelContext context) {
-        PropertiesComponent pc = context.getPropertiesComponent();
-        String path = raw(pc, "path").orElse(DEFAULT_PATH);
-        long heartbeat = raw(pc, "heartbeat").map(v -> parse("heartbeat", v, TimeUtils::toMilliSeconds)).orElse(15_000L);
-        long buffer = raw(pc, "client-buffer").map(v -> parse("client-buffer", v, Long::parseLong)).orElse(10_000L);
-        if (buffer > Integer.MAX_VALUE) {
-            throw new ConfigurationException(PREFIX + "client-buffer: " + buffer + " is too large");
-        }
-        return new SseSettings(path, heartbeat, (int) buffer);
-    }
-
-    private static Optional<String> raw(PropertiesComponent pc, String key) {
-        return pc.resolveProperty(PREFIX + key).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static long parse(String key, String value, java.util.function.ToLongFunction<String> parser) {
-        try {
-            return parser.applyAsLong(value);
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(PREFIX + key + ": '" + value + "' is not valid ("
-                    + ("heartbeat".equals(key) ? "milliseconds, or e.g. 15s" : "a whole number") + ")");
-        }
+        return new SseSettings(path, s.millis("heartbeat", 15_000), (int) s.positive("client-buffer", 10_000));
     }
 }

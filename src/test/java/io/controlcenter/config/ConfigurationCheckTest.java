@@ -38,7 +38,11 @@ class ConfigurationCheckTest {
             "unknown scope | GATEWAY_SCOPES=operator.read,operator.everything | | gateway.scopes: 'operator.everything' is not an operator scope",
             "scopes without read | GATEWAY_SCOPES=operator.pairing | | gateway.scopes: 'operator.pairing' does not include operator.read",
             "unreadable device key | CC_DEVICE_KEY_FILE=/nonexistent/key.pem | | device.private-key-file (CC_DEVICE_KEY_FILE): '/nonexistent/key.pem' is not a readable file",
-            "device key that is no key | CC_DEVICE_KEY=secret-not-a-key | | device.private-key (CC_DEVICE_KEY): not an Ed25519 private key"})
+            "device key that is no key | CC_DEVICE_KEY=secret-not-a-key | | device.private-key (CC_DEVICE_KEY): not an Ed25519 private key",
+            "fleet queue size that is no number | | fleet.batch.queue-size = lots | fleet.batch.queue-size: 'lots' is not a positive whole number",
+            "event log retention that is no duration | FLEET_EVENT_LOG_RETENTION=forever | | fleet.event-log.retention: 'forever' is not a positive duration",
+            "breaker failure rate over 100 | | fallback.breaker.failure-rate = 150 | fallback.breaker.failure-rate: '150' is not a whole number from 1 to 100",
+            "HTTP URL that is no HTTP URL | GATEWAY_HTTP_URL=ws://gateway:18789 | | gateway.http-url (GATEWAY_HTTP_URL): 'ws://gateway:18789' is not an HTTP URL"})
     void aBadSettingEndsTheStartWithOneLineNamingIt(String what, String env, String property, String expected)
             throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("OPENCLAW_GATEWAY_TOKEN", "some-token",
