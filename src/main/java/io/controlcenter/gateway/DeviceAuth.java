@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device side of one gateway's connection (docs/PROTOCOL-NOTES.md, "Beyond loopback"): the credentials of the next connect (the device token
- * the gateway issued, else the shared token), the device token kept through {@link DeviceCredentials}, and the pairing
- * request the gateway waits on. Changed on the connection's event loop only; read from any thread.
+ * The device side of one gateway's connection (docs/PROTOCOL-NOTES.md, "Beyond loopback"): the credentials of the next
+ * connect (the device token the gateway issued, else the shared token), the device token kept through
+ * {@link DeviceCredentials}, and the pairing request the gateway waits on. Changed on the connection's event loop only;
+ * read from any thread.
  */
 final class DeviceAuth {
 
@@ -143,9 +144,11 @@ final class DeviceAuth {
         String what = "scope-upgrade".equals(p.reason()) ? "asks for more scopes than approved"
                 : "role-upgrade".equals(p.reason()) ? "asks for a role not approved"
                 : "metadata-upgrade".equals(p.reason()) ? "connects with changed client details" : "is not approved yet";
+        String every = retryMs % 1000 == 0 ? retryMs / 1000 + " s" : retryMs + " ms";
         return "PAIRING_REQUIRED: Control Center's device " + p.deviceId() + " " + what + " on gateway " + gateway
-                + "; approve it on the gateway host with `" + p.command() + "` (scopes " + String.join(", ",
-                p.requestedScopes()) + "); Control Center retries every " + retryMs / 1000 + " s and connects once it is approved";
+                + "; approve it on the gateway host with `" + p.command() + "` (scopes "
+                + String.join(", ", p.requestedScopes()) + "); Control Center retries every " + every
+                + " and connects once it is approved";
     }
 
     /** Why a connection the gateway accepted without {@code missing} (of {@code granted}) cannot be used, and what to do. */

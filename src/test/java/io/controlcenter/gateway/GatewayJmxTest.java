@@ -18,15 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class GatewayJmxTest extends GatewayTestSupport {
 
+    private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+
+    /** Our service MBean whose name starts with {@code name}. */
+    private ObjectName service(String name) throws Exception {
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
+        return names.stream().filter(n -> n.getKeyProperty("name").startsWith(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " MBean in " + names));
+    }
+
     @Test
     void theConnectionStateIsReadableOverJmxWithoutTheToken() throws Exception {
         start();
         awaitConnected();
         {
-            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-            Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
-            ObjectName client = names.stream().filter(n -> n.getKeyProperty("name").startsWith("GatewayClient"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no GatewayClient MBean in " + names));
+            ObjectName client = service("GatewayClient");
             assertEquals("connected", jmx.getAttribute(client, "ConnectionState"));
             assertEquals(4, jmx.getAttribute(client, "Protocol"));
             assertEquals(gateway.last().connId, jmx.getAttribute(client, "ConnId"));
@@ -47,10 +53,7 @@ class GatewayJmxTest extends GatewayTestSupport {
     void thePollingFallbacksRecordIsReadableOverJmx() throws Exception {
         start();
         awaitConnected();
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
-        ObjectName gate = names.stream().filter(n -> n.getKeyProperty("name").startsWith("FallbackGate"))
-                .findFirst().orElseThrow(() -> new AssertionError("no FallbackGate MBean in " + names));
+        ObjectName gate = service("FallbackGate");
         assertEquals("websocket", jmx.getAttribute(gate, "Path"));
         assertEquals("CLOSED", jmx.getAttribute(gate, "Breaker"));
         assertEquals(false, jmx.getAttribute(gate, "Active"));
