@@ -3,13 +3,11 @@ package io.controlcenter.chat;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.controlcenter.gateway.GatewayRpcException;
 import io.controlcenter.gateway.Json;
-import io.controlcenter.gateway.OpenClawConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -169,7 +167,7 @@ public class ChatApi {
 
     /**
      * The reply to a failed chat request: status and {error, code}. A failed send is recorded against its run; when
-     * the gateway may have taken it (no answer in time), the reconcile after the next connect settles it.
+     * the gateway may have taken it (no answer in time), the reconcile after the next connect ({@link ChatReconcile}) settles it.
      */
     public Map<String, Object> failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -216,49 +214,6 @@ public class ChatApi {
         out.put("error", message);
         out.put("code", code);
         return out;
-    }
-
-    // --- reconcile after a reconnect (routes/chat.yaml) ---------------------------------------------------
-
-    /** Runs in flight when the connection was (re)made, each with the chat.history params to look it up. */
-    public List<Map<String, Object>> inFlight() throws SQLException {
-        return store.inFlight(gateway);
-    }
-
-    /**
-     * After chat.history of a run's session: the terminal chat event it ended with, as an event exchange for
-     * {@code direct:chat-event}, or null body while it still runs. A send the gateway never got is closed as failed.
-     */
-    public void reconcile(Exchange exchange) {
-        Map<String, Object> run = exchange.getProperty("run", Map.class);
-        Map<String, Object> history = Json.map(exchange.getMessage().getBody());
-        Map<String, Object> event = ChatHistory.outcome(run, history);
-        Message in = exchange.getMessage();
-        if (event == null) {
-            if (ChatHistory.neverReceived(run, history)
-                    && List.of("sending", "send_failed").contains(run.get("state"))) {
-                store.sendFailed(gateway, (String) run.get("runId"), "the gateway did not receive it", true);
-            }
-            in.setBody(null);
-            return;
-        }
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "event");
-        frame.put("event", "chat");
-        frame.put("payload", event);
-        in.setHeader(OpenClawConstants.GATEWAY, gateway);
-        in.setHeader(OpenClawConstants.FRAME_TYPE, OpenClawConstants.FRAME_EVENT);
-        in.setHeader(OpenClawConstants.EVENT, "chat");
-        in.setHeader(OpenClawConstants.RECEIVED_AT, System.currentTimeMillis());
-        in.setBody(frame);
-    }
-
-    /** chat.history params to look up a run: its session's latest messages. */
-    public static Map<String, Object> lookupParams(Map<String, Object> run) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("sessionKey", run.get("sessionKey"));
-        params.put("limit", 100);
-        return params;
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ public class ChatConfiguration implements CamelConfiguration {
         context.getRegistry().bind("chatStore", store);
         context.getRegistry().bind("chatTracker", tracker);
         context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));
+        context.getRegistry().bind("chatReconcile", new ChatReconcile(gateway, store));
         tracker.bindTo(Meters.registry(context));
         context.addService(tracker, true, true); // its counters in JMX
     }

@@ -23,7 +23,7 @@ public final class ChatHistory {
         for (Map<String, Object> m : messages(history)) {
             Map<String, Object> copy = new LinkedHashMap<>(m);
             Map<String, Object> meta = Json.map(copy.remove("__openclaw"));
-            copy.put("text", ChatTracker.messageText(m));
+            copy.put("text", ChatText.messageText(m));
             copy.put("runId", runOf(m));
             copy.put("id", Json.string(meta, "id"));
             messages.add(copy);
@@ -53,7 +53,7 @@ public final class ChatHistory {
                 event.put("usage", reply.get("usage"));
             } else {
                 event.put("state", "error");
-                event.put("errorMessage", ChatTracker.messageText(reply));
+                event.put("errorMessage", ChatText.messageText(reply));
             }
             return event;
         }

@@ -5,7 +5,6 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,16 +50,16 @@ public class ChatTracker extends ServiceSupport {
     private final long cooldownMs;
     private final LongSupplier clock;
     /** Runs in progress, by gateway and run id; only touched under this object's lock. */
-    private final Map<String, Run> runs = new LinkedHashMap<>();
+    private final Map<RunKey, Run> runs = new LinkedHashMap<>();
     /**
      * Runs that ended, by gateway and run id, and when: in the order they ended, so the sweep stops at the first one
      * still cooling down. Only this is kept of a finished run (at 1,000 runs/s ending, 2 minutes are 120,000 runs).
      */
-    private final LinkedHashMap<String, Long> finished = new LinkedHashMap<>();
+    private final LinkedHashMap<RunKey, Long> finished = new LinkedHashMap<>();
     /** Runs started from the API whose first event has not been seen yet: gateway + run id, and since when. */
-    private final Map<String, Long> expectedRuns = new ConcurrentHashMap<>();
+    private final Map<RunKey, Long> expectedRuns = new ConcurrentHashMap<>();
     /** Injects under way, per gateway + session key: chat.inject's event carries a run id we cannot know before. */
-    private final Map<String, Deque<Long>> expectedInjects = new ConcurrentHashMap<>();
+    private final Map<SessionKey, Deque<Long>> expectedInjects = new ConcurrentHashMap<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
@@ -82,12 +81,12 @@ public class ChatTracker extends ServiceSupport {
      * API that had not ended (ChatConfiguration), so their events after a restart are not taken as proactive.
      */
     public void expectRun(String gateway, String runId) {
-        expectedRuns.put(gateway + "\n" + runId, clock.getAsLong());
+        expectedRuns.put(new RunKey(gateway, runId), clock.getAsLong());
     }
 
     /** Called before chat.inject: the next inject run on this session is ours. */
     public void expectInject(String gateway, String sessionKey) {
-        expectedInjects.computeIfAbsent(gateway + "\n" + sessionKey, k -> new ArrayDeque<>()).add(clock.getAsLong());
+        expectedInjects.computeIfAbsent(new SessionKey(gateway, sessionKey), k -> new ArrayDeque<>()).add(clock.getAsLong());
     }
 
     /**
@@ -124,78 +123,28 @@ public class ChatTracker extends ServiceSupport {
             LOG.warn("Gateway {}: chat event without runId, state or sessionKey ignored", gateway);
             return null;
         }
-        String key = gateway + "\n" + runId;
+        RunKey key = new RunKey(gateway, runId);
         if (finished.containsKey(key)) {
             duplicates.incrementAndGet();
             LOG.debug("Gateway {}: chat {} of run {} after it ended dropped", gateway, state, runId);
             return null;
         }
-        Run run = runs.get(key);
-        Long seq = Json.number(payload, "seq");
-        if (run == null) {
-            run = new Run(isOurs(gateway, runId, sessionKey));
-            runs.put(key, run);
-            if (!run.ours) {
-                proactiveRuns.incrementAndGet();
-            }
-        }
+        Run run = runs.computeIfAbsent(key, k -> newRun(k, sessionKey));
         run.touchedAt = now;
-        if (seq != null && !run.seen.add(seq + ":" + state)) {
-            duplicates.incrementAndGet();
+        if (dropped(run, Json.number(payload, "seq"), state)) {
             return null;
         }
-        boolean terminal = TERMINAL.contains(state);
-        if (seq != null && !terminal && seq < run.lastSeq) {
-            stale.incrementAndGet();
-            return null;
-        }
-        if (seq != null) {
-            run.lastSeq = Math.max(run.lastSeq, seq);
+        ChatText text = ChatText.after(run.text, state, payload);
+        run.text = text.text() == null ? "" : text.text();
+        if (TERMINAL.contains(state)) {
+            runs.remove(key);
+            finished.put(key, now);
         }
         Map<String, Object> out = new LinkedHashMap<>(payload);
-        String full = messageText(payload.get("message"));
-        String deltaText = Json.string(payload, "deltaText");
-        boolean replace = Boolean.TRUE.equals(payload.get("replace"));
-        String increment = null;
-        switch (state) {
-            case "delta" -> {
-                if (full == null) {
-                    full = replace || deltaText == null ? deltaText : run.text + deltaText;
-                }
-                if (full == null) {
-                    full = run.text;
-                }
-                if (replace) {
-                    increment = deltaText != null ? deltaText : full;
-                } else if (deltaText != null) {
-                    increment = deltaText;
-                } else if (full.startsWith(run.text)) {
-                    increment = full.substring(run.text.length());
-                } else {
-                    // the cumulative text no longer extends what was shown: the client replaces it
-                    replace = true;
-                    increment = full;
-                }
-            }
-            case "final", "aborted", "error" -> {
-                if (full == null) {
-                    full = run.text;
-                } else if (!full.startsWith(run.text)) {
-                    replace = true;
-                    increment = full;
-                } else if (full.length() > run.text.length()) {
-                    increment = full.substring(run.text.length());
-                }
-                runs.remove(key);
-                finished.put(key, now);
-            }
-            default -> full = run.text; // status: no text change
-        }
-        run.text = full == null ? "" : full;
         out.put("gateway", gateway);
         out.put("text", run.text);
-        out.put("deltaText", increment);
-        out.put("replace", replace);
+        out.put("deltaText", text.increment());
+        out.put("replace", text.replace());
         out.put("proactive", !run.ours);
         out.put("startedBy", run.ours ? STARTED_BY_US : null);
         out.put("kind", runId.startsWith("inject-") ? "inject" : "send");
@@ -205,12 +154,40 @@ public class ChatTracker extends ServiceSupport {
         return out;
     }
 
-    private boolean isOurs(String gateway, String runId, String sessionKey) {
-        if (expectedRuns.remove(gateway + "\n" + runId) != null) {
+    private Run newRun(RunKey key, String sessionKey) {
+        Run run = new Run(isOurs(key, sessionKey));
+        if (!run.ours) {
+            proactiveRuns.incrementAndGet();
+        }
+        return run;
+    }
+
+    /**
+     * Whether the run's event {@code seq} of {@code state} is dropped (and counted): seen before, or a delta or status
+     * older than one applied (the newer one's cumulative text already holds it). Records what it lets through.
+     */
+    private boolean dropped(Run run, Long seq, String state) {
+        if (seq == null) {
+            return false;
+        }
+        if (!run.seen.add(seq + ":" + state)) {
+            duplicates.incrementAndGet();
             return true;
         }
-        if (runId.startsWith("inject-")) {
-            Deque<Long> pending = expectedInjects.get(gateway + "\n" + sessionKey);
+        if (!TERMINAL.contains(state) && seq < run.lastSeq) {
+            stale.incrementAndGet();
+            return true;
+        }
+        run.lastSeq = Math.max(run.lastSeq, seq);
+        return false;
+    }
+
+    private boolean isOurs(RunKey run, String sessionKey) {
+        if (expectedRuns.remove(run) != null) {
+            return true;
+        }
+        if (run.runId().startsWith("inject-")) {
+            Deque<Long> pending = expectedInjects.get(new SessionKey(run.gateway(), sessionKey));
             if (pending != null) {
                 synchronized (pending) {
                     if (pending.poll() != null) {
@@ -239,32 +216,6 @@ public class ChatTracker extends ServiceSupport {
         }
         expectedInjects.values().removeIf(Deque::isEmpty);
         expectedRuns.values().removeIf(at -> now - at > ttlMs);
-    }
-
-    /** The text of a chat message: a string content, or its text parts joined. */
-    @SuppressWarnings("unchecked")
-    public static String messageText(Object message) {
-        if (message instanceof String s) {
-            return s;
-        }
-        if (!(message instanceof Map<?, ?> m)) {
-            return null;
-        }
-        Object content = m.get("content");
-        if (content instanceof String s) {
-            return s;
-        }
-        if (content instanceof List<?> parts) {
-            StringBuilder sb = new StringBuilder();
-            for (Object part : parts) {
-                Map<String, Object> p = Json.map(part);
-                if (p != null && "text".equals(p.get("type")) && p.get("text") != null) {
-                    sb.append(p.get("text"));
-                }
-            }
-            return sb.toString();
-        }
-        return Json.string((Map<String, Object>) m, "text");
     }
 
     /** Registers the counters as Micrometer meters ({@code controlcenter_chat_*} in /observe/metrics). */
@@ -303,6 +254,14 @@ public class ChatTracker extends ServiceSupport {
     @ManagedAttribute(description = "Runs tracked for duplicate removal")
     public synchronized int getTrackedRuns() {
         return runs.size() + finished.size();
+    }
+
+    /** A run of a gateway. */
+    private record RunKey(String gateway, String runId) {
+    }
+
+    /** A session of a gateway. */
+    private record SessionKey(String gateway, String sessionKey) {
     }
 
     private static final class Run {

@@ -6,7 +6,7 @@ import io.controlcenter.db.DatabaseSettings;
 import io.controlcenter.device.DeviceSettings;
 import io.controlcenter.fallback.FallbackSettings;
 import io.controlcenter.fleet.FleetSettings;
-import io.controlcenter.gateway.GatewayConfiguration;
+import io.controlcenter.gateway.GatewaySettings;
 import io.controlcenter.sse.SseSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -21,7 +21,7 @@ public class ConfigurationCheck implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default").trim();
-        GatewayConfiguration.load(context, gateway);
+        GatewaySettings.load(context, gateway);
         DeviceSettings.load(context);
         DatabaseSettings.load(context);
         SseSettings.load(context);

@@ -17,4 +17,13 @@ public final class Messages {
         }
         return why.toString();
     }
+
+    /** The first line of {@code s}, or "unreadable" for none. */
+    public static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

@@ -34,7 +34,7 @@ public class FleetConfiguration implements CamelConfiguration {
         store.setAgentUpdateInterval(settings.agentUpdateIntervalMs(), () -> batcher.getQueued() > 0);
         context.getRegistry().bind("fleetStore", store);
         context.getRegistry().bind("fleetBatcher", batcher);
-        context.getRegistry().bind("fleetSync", new FleetSync(settings.syncPageSize(), meters, batcher));
+        context.getRegistry().bind("fleetSync", new FleetSync(settings.syncPageSize(), meters));
         context.addService(batcher, true, true);
 
         String gateway = pc.resolveProperty("gateway.name").orElse("default");

@@ -11,13 +11,9 @@ public class FleetSync {
 
     private final int pageSize;
     private final MeterRegistry meters;
-    private final FleetBatcher batcher;
-
-    /** {@code batcher}: where each page's rows go as it arrives; null keeps them in the snapshot. */
-    public FleetSync(int pageSize, MeterRegistry meters, FleetBatcher batcher) {
+    public FleetSync(int pageSize, MeterRegistry meters) {
         this.pageSize = pageSize;
         this.meters = meters;
-        this.batcher = batcher;
     }
 
     /**
@@ -39,11 +35,9 @@ public class FleetSync {
         return snapshot.nextSessionsPage(pageSize);
     }
 
-    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) throws InterruptedException {
+    /** Adds a sessions.list page; its rows wait in the snapshot until taken ({@link FleetSnapshot#takeSessions}). */
+    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) {
         snapshot.addSessionsPage(page);
-        if (batcher != null) {
-            batcher.submitSessions(snapshot.takeSessions());
-        }
     }
 
     /** system-presence answers an array of entries (some versions wrap it as {presence: [...]}). */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -41,6 +42,16 @@ final class DeviceAuth {
         }
     }
 
+    /**
+     * A connect the gateway refused: its error; whether it was PAIRING_REQUIRED, and with a request it had not given
+     * before; whether the refused device token was dropped, so that the next attempt, at once, uses the shared token.
+     */
+    record Refusal(GatewayRpcException error, boolean pairing, boolean newPairingRequest, boolean retryWithSharedToken) {
+    }
+
+    /** Refusals of a device token that the shared token (with the signed device) may get past: it is tried once. */
+    private static final Set<String> TOKEN_REFUSALS = Set.of("AUTH_DEVICE_TOKEN_MISMATCH", "AUTH_SCOPE_MISMATCH");
+
     private final String gateway;
     private final DeviceIdentity identity;
     private final DeviceCredentials store;
@@ -57,7 +68,7 @@ final class DeviceAuth {
      * Reads the identity and the kept device token now (blocking, at start); {@code blocking} runs later writes off the
      * event loop, in order.
      */
-    DeviceAuth(GatewayConfiguration config, DeviceCredentials store, Consumer<Runnable> blocking) {
+    DeviceAuth(GatewaySettings config, DeviceCredentials store, Consumer<Runnable> blocking) {
         this.gateway = config.name();
         this.sharedToken = config.token();
         this.scopes = config.scopes();
@@ -121,8 +132,18 @@ final class DeviceAuth {
         return true;
     }
 
+    /** What a refusal of connect (with {@code code}, made with {@code used}) means for the device and the next attempt. */
+    Refusal refused(GatewayRpcException e, String code, Handshake.Credentials used) {
+        if ("PAIRING_REQUIRED".equals(e.getDetailCode())) {
+            return new Refusal(e, true, pairingRequired(e), false);
+        }
+        boolean retry = used.usesDeviceToken() && TOKEN_REFUSALS.contains(code)
+                && forgetDeviceToken("gateway " + gateway + " refused the device token (" + code + ")");
+        return new Refusal(e, false, false, retry);
+    }
+
     /** A PAIRING_REQUIRED refusal; true when its request is new (the first, or one that superseded the last). */
-    boolean pairingRequired(GatewayRpcException refusal) {
+    private boolean pairingRequired(GatewayRpcException refusal) {
         pairingRefusals.incrementAndGet();
         Map<String, Object> d = refusal.getDetails() == null ? Map.of() : refusal.getDetails();
         String requestId = Json.string(d, "requestId");

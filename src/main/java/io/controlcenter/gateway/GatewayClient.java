@@ -1,7 +1,5 @@
 package io.controlcenter.gateway;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,12 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.net.TrustOptions;
-import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +23,13 @@ import org.slf4j.LoggerFactory;
  * (the route consumer), which also completes calls by handing {@code res} frames back to {@link #complete(Map)}.
  */
 @ManagedResource(description = "OpenClaw gateway connection")
-public class GatewayClient extends ServiceSupport implements GatewayConnection.Owner {
+public class GatewayClient extends ManagedGateway implements GatewayConnection.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClient.class);
 
-    private final GatewayConfiguration config;
     private final Vertx vertx;
     private final Reconnects reconnects;
-    private final PendingCalls calls;
     private final AtomicBoolean attached = new AtomicBoolean();
-    private final DeviceAuth device;
-    private final GatewayStats stats = new GatewayStats();
     private final GatewayMetrics metrics;
 
     // event-loop confined
@@ -49,36 +39,23 @@ public class GatewayClient extends ServiceSupport implements GatewayConnection.O
     private long connectionNumbers;
     private GatewayListener listener;
 
-    public GatewayClient(GatewayConfiguration config, Vertx vertx, MeterRegistry meters, DeviceCredentials devices) {
-        this.config = config;
-        this.vertx = vertx;
-        this.calls = new PendingCalls(vertx, config.name());
+    public GatewayClient(GatewaySettings config, Vertx vertx, MeterRegistry meters, DeviceCredentials devices) {
         // the identity and the kept device token are read now (JDBC, on the starting thread); later writes run off the
         // event loop, one after the other
-        this.device = new DeviceAuth(config, devices, task -> vertx.executeBlocking(() -> {
-            task.run();
-            return null;
-        }, true));
+        super(config, new PendingCalls(vertx, config.name()), new DeviceAuth(config, devices,
+                task -> vertx.executeBlocking(() -> {
+                    task.run();
+                    return null;
+                }, true)));
+        this.vertx = vertx;
         this.reconnects = new Reconnects(config, vertx, stats, device, this::open);
         this.metrics = new GatewayMetrics(meters, this);
-    }
-
-    public GatewayConfiguration getConfiguration() {
-        return config;
     }
 
     @Override
     protected void doStart() {
         context = vertx.getOrCreateContext();
-        WebSocketClientOptions options = new WebSocketClientOptions()
-                .setMaxFrameSize(config.maxPayload())
-                .setMaxMessageSize(config.maxPayload())
-                .setConnectTimeout((int) config.handshakeTimeoutMs())
-                .setClosingTimeout(2);
-        if (config.trustStore() != null) { // wss:// checked against gateway.tls.trust-store, host name included
-            options.setTrustOptions(TrustOptions.wrap(config.trustStore()));
-        }
-        wsClient = vertx.createWebSocketClient(options);
+        wsClient = vertx.createWebSocketClient(config.webSocketClientOptions());
     }
 
     @Override
@@ -151,17 +128,13 @@ public class GatewayClient extends ServiceSupport implements GatewayConnection.O
         PendingCalls.Call call = calls.open(method, timeoutMs > 0 ? timeoutMs : config.rpcTimeoutMs());
         long started = System.nanoTime();
         call.future.whenComplete((r, e) -> metrics.call(method, started, e));
-        String text = Json.write(Map.of("type", "req", "id", call.id, "method", method,
-                "params", params == null ? Map.of() : params));
         context.runOnContext(v -> {
             GatewayConnection c = current;
             if (c == null || !c.helloReceived || c.closed) {
                 calls.fail(call.id, notConnected(method));
-                return;
+            } else {
+                c.send(call, params, calls);
             }
-            call.connection = c.number;
-            c.ws.writeTextMessage(text).onFailure(e -> calls.fail(call.id, new GatewayRpcException(method,
-                    GatewayRpcException.CONNECTION_CLOSED, "send failed: " + e.getMessage(), null, true, null)));
         });
         return call.future;
     }
@@ -263,102 +236,5 @@ public class GatewayClient extends ServiceSupport implements GatewayConnection.O
         } else {
             calls.failFor(c.number, code, reason);
         }
-    }
-
-    // ---------------------------------------------------------------- status (health, JMX, /api/gateway)
-
-    /** Everything an operator needs to know about the connection, as JSON-ready values. Never a token or key. */
-    public Map<String, Object> status() {
-        return stats.toMap(config, calls, device);
-    }
-
-    public GatewayState getGatewayState() {
-        return stats.state;
-    }
-
-    /** Since when the WebSocket has not been connected (Control Center's start, or the last drop); null while connected. */
-    public Instant getDownSince() {
-        return stats.downSince;
-    }
-
-    public boolean hasEverConnected() {
-        return stats.everConnected;
-    }
-
-    /** Connect attempts the gateway refused with PAIRING_REQUIRED. */
-    public long getPairingRefusals() {
-        return device.pairingRefusals();
-    }
-
-    @ManagedAttribute(description = "Gateway name from configuration")
-    public String getGatewayName() { return config.name(); }
-
-    @ManagedAttribute(description = "Gateway WebSocket URL")
-    public String getUrl() { return config.displayUrl(); }
-
-    @ManagedAttribute(description = "disconnected, connecting, connected, reconnecting, pairing or failed")
-    public String getConnectionState() { return stats.stateName(); }
-
-    @ManagedAttribute(description = "Why the connection failed for good (with the gateway's error code), or what to do while pairing")
-    public String getFailureReason() { return stats.failureReason; }
-
-    @ManagedAttribute(description = "The gateway's error code of the last refusal")
-    public String getErrorCode() { return stats.errorCode; }
-
-    @ManagedAttribute(description = "The last connection error")
-    public String getLastError() { return stats.lastError; }
-
-    @ManagedAttribute(description = "connId given by the gateway in hello-ok")
-    public String getConnId() { return stats.connId; }
-
-    @ManagedAttribute(description = "Gateway server version")
-    public String getServerVersion() { return stats.serverVersion; }
-
-    @ManagedAttribute(description = "Negotiated protocol version")
-    public Integer getProtocol() { return stats.protocol; }
-
-    @ManagedAttribute(description = "When the last tick event arrived")
-    public String getLastTickAt() { return GatewayStats.text(stats.lastTickAt); }
-
-    @ManagedAttribute(description = "Connections re-established after the first")
-    public long getReconnects() { return stats.reconnects.get(); }
-
-    @ManagedAttribute(description = "Connection attempts made")
-    public long getConnectAttempts() { return stats.connectAttempts.get(); }
-
-    @ManagedAttribute(description = "Frames received")
-    public long getFramesReceived() { return stats.framesReceived.get(); }
-
-    @ManagedAttribute(description = "Malformed frames ignored")
-    public long getMalformedFrames() { return stats.malformedFrames.get(); }
-
-    @ManagedAttribute(description = "Frames of unknown type ignored")
-    public long getUnknownFrames() { return stats.unknownFrames.get(); }
-
-    @ManagedAttribute(description = "Event sequence gaps seen (each one requests a resync)")
-    public long getSeqGaps() { return stats.seqGaps.get(); }
-
-    @ManagedAttribute(description = "Connections closed by the tick watchdog")
-    public long getTickTimeouts() { return stats.tickTimeouts.get(); }
-
-    @ManagedAttribute(description = "Calls waiting for a response")
-    public int getPendingCalls() { return calls.size(); }
-
-    @ManagedAttribute(description = "Control Center's device id (SHA-256 of its public key), as the gateway lists it")
-    public String getDeviceId() { return device.identity().id(); }
-
-    @ManagedAttribute(description = "How the connection authenticated: token (shared) or device-token")
-    public String getAuthMethod() { return device.authMethod(); }
-
-    @ManagedAttribute(description = "Scopes the gateway granted in hello-ok")
-    public String getGrantedScopes() {
-        List<String> granted = device.grantedScopes();
-        return granted == null ? null : String.join(",", granted);
-    }
-
-    @ManagedAttribute(description = "The pairing request waiting for approval on the gateway (openclaw devices approve <id>)")
-    public String getPairingRequestId() {
-        DeviceAuth.PairingRequest p = device.pairing();
-        return stats.state == GatewayState.PAIRING && p != null ? p.requestId() : null;
     }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import io.controlcenter.config.Messages;
 import io.vertx.core.Vertx;
@@ -26,8 +25,6 @@ final class GatewayConnection {
     static final int CLOSE_TICK_TIMEOUT = 4000;
     static final int CLOSE_TOO_BIG = 1009;
     static final int CLOSE_ABNORMAL = 1006;
-    /** Refusals of a device token that the shared token (with the signed device) may get past: it is tried once. */
-    private static final Set<String> TOKEN_REFUSALS = Set.of("AUTH_DEVICE_TOKEN_MISMATCH", "AUTH_SCOPE_MISMATCH");
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConnection.class);
 
     /** The client that owns the connections: which one is current, and what follows hello-ok and the end. */
@@ -48,7 +45,7 @@ final class GatewayConnection {
 
     final long number;
     private final Owner owner;
-    private final GatewayConfiguration config;
+    private final GatewaySettings config;
     private final Vertx vertx;
     private final GatewayStats stats;
     private final GatewayMetrics metrics;
@@ -57,12 +54,8 @@ final class GatewayConnection {
     WebSocket ws;
     String connectId;
     Handshake.Credentials credentials;
-    GatewayRpcException refusal;
-    /** Refused with PAIRING_REQUIRED; with a request the gateway had not given before. */
-    boolean pairingRefused;
-    boolean newPairingRequest;
-    /** The device token was refused: the next attempt, at once, uses the shared token. */
-    boolean retryWithSharedToken;
+    /** The gateway's answer to connect when it was not hello-ok, else null. */
+    DeviceAuth.Refusal refusal;
     /** Why this connection may not be used although the gateway accepted it (missing scopes): no retry. */
     String fatal;
     boolean helloReceived;
@@ -75,7 +68,7 @@ final class GatewayConnection {
     private long maxPayload;
     private long handshakeTimer = -1;
 
-    GatewayConnection(long number, Owner owner, GatewayConfiguration config, Vertx vertx, GatewayStats stats,
+    GatewayConnection(long number, Owner owner, GatewaySettings config, Vertx vertx, GatewayStats stats,
                       GatewayMetrics metrics, DeviceAuth device) {
         this.number = number;
         this.owner = owner;
@@ -145,7 +138,7 @@ final class GatewayConnection {
         } catch (Exception e) {
             stats.malformedFrames.incrementAndGet();
             LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}", config.name(), text.length(),
-                    firstLine(e.getMessage()));
+                    Messages.firstLine(e.getMessage()));
             return;
         }
         metrics.frame(frame.type());
@@ -234,17 +227,9 @@ final class GatewayConnection {
 
     private void onConnectRefused(Map<String, Object> error) {
         GatewayRpcException e = GatewayRpcException.fromError("connect", error);
-        refusal = e;
-        String code = e.getDetailCode() != null ? e.getDetailCode() : e.getCode();
-        stats.errorCode = code;
-        stats.lastError = code + ": " + Json.string(error, "message");
-        if ("PAIRING_REQUIRED".equals(e.getDetailCode())) {
-            newPairingRequest = device.pairingRequired(e);
-            pairingRefused = true;
-        } else if (credentials.usesDeviceToken() && TOKEN_REFUSALS.contains(code)) {
-            retryWithSharedToken = device.forgetDeviceToken("gateway " + config.name() + " refused the device token ("
-                    + code + ")");
-        }
+        stats.errorCode = e.getDetailCode() != null ? e.getDetailCode() : e.getCode();
+        stats.lastError = stats.errorCode + ": " + Json.string(error, "message");
+        refusal = device.refused(e, stats.errorCode, credentials);
         // the gateway closes right after refusing; close ourselves if it does not
         vertx.setTimer(1_000, t -> {
             if (owner.isCurrent(this) && !closed) {
@@ -296,6 +281,15 @@ final class GatewayConnection {
         owner.lost(this, code, reason);
     }
 
+    /** Writes the request of {@code call}; a failed write fails the call at once. */
+    void send(PendingCalls.Call call, Object params, PendingCalls calls) {
+        call.connection = number;
+        String text = Json.write(Map.of("type", "req", "id", call.id, "method", call.method,
+                "params", params == null ? Map.of() : params));
+        ws.writeTextMessage(text).onFailure(e -> calls.fail(call.id, new GatewayRpcException(call.method,
+                GatewayRpcException.CONNECTION_CLOSED, "send failed: " + e.getMessage(), null, true, null)));
+    }
+
     /** The largest frame accepted: {@code gateway.max-payload}, or hello-ok's {@code policy.maxPayload} when smaller. */
     long maxPayload() {
         return maxPayload;
@@ -323,13 +317,5 @@ final class GatewayConnection {
         vertx.cancelTimer(handshakeTimer);
         watchdog.stop();
         return true;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -76,7 +76,7 @@ final class GatewayStats {
     }
 
     /** Everything an operator needs to know about the connection, as JSON-ready values. */
-    Map<String, Object> toMap(GatewayConfiguration config, PendingCalls calls, DeviceAuth device) {
+    Map<String, Object> toMap(GatewaySettings config, PendingCalls calls, DeviceAuth device) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", config.name());
         s.put("url", config.displayUrl());

@@ -32,7 +32,7 @@ public class OpenClawComponent extends DefaultComponent {
     /** The client of gateway {@code name}, created, started and registered (JMX, health) on first use. */
     public GatewayClient client(String name) {
         return clients.computeIfAbsent(name, n -> {
-            GatewayClient client = new GatewayClient(GatewayConfiguration.load(getCamelContext(), n), vertx(),
+            GatewayClient client = new GatewayClient(GatewaySettings.load(getCamelContext(), n), vertx(),
                     Meters.registry(getCamelContext()), devices());
             try {
                 getCamelContext().addService(client, true, true);

@@ -19,7 +19,7 @@ final class Reconnects {
     private static final int CLOSE_INVALIDATED = 4001;
     private static final Logger LOG = LoggerFactory.getLogger(Reconnects.class);
 
-    private final GatewayConfiguration config;
+    private final GatewaySettings config;
     private final Vertx vertx;
     private final GatewayStats stats;
     private final DeviceAuth device;
@@ -29,7 +29,7 @@ final class Reconnects {
     private long timer = -1;
 
     /** {@code open} makes the next attempt. */
-    Reconnects(GatewayConfiguration config, Vertx vertx, GatewayStats stats, DeviceAuth device, Runnable open) {
+    Reconnects(GatewaySettings config, Vertx vertx, GatewayStats stats, DeviceAuth device, Runnable open) {
         this.config = config;
         this.vertx = vertx;
         this.stats = stats;
@@ -47,8 +47,11 @@ final class Reconnects {
             device.forgetDeviceToken("gateway " + config.name() + " closed the connection: " + reason);
             c.delayOverride = 0L;
         }
+        DeviceAuth.Refusal refusal = c.refusal;
+        boolean pairing = refusal != null && refusal.pairing();
+        boolean sharedTokenNext = refusal != null && refusal.retryWithSharedToken();
         // closes we asked for, and refusals with a rule of their own, are not the close policy's to judge
-        boolean decided = c.closedByUs || c.retryWithSharedToken || c.pairingRefused || c.delayOverride != null;
+        boolean decided = c.closedByUs || sharedTokenNext || pairing || c.delayOverride != null;
         ClosePolicy.Action action = c.fatal != null ? ClosePolicy.Action.FATAL
                 : decided ? ClosePolicy.Action.RECONNECT : config.closePolicy().actionFor(code);
         if (action == ClosePolicy.Action.FATAL) {
@@ -61,10 +64,10 @@ final class Reconnects {
             }
             LOG.error("Gateway {}: {}. Not retrying until the configuration changes or an operator reconnects "
                     + "(POST /api/gateway/reconnect)", config.name(), stats.failureReason);
-        } else if (c.pairingRefused) {
+        } else if (pairing) {
             stats.state = GatewayState.PAIRING;
             stats.failureReason = device.pairingSentence(config.pairingRetryMs());
-            if (c.newPairingRequest) {
+            if (refusal.newPairingRequest()) {
                 LOG.warn("Gateway {}: {}", config.name(), stats.failureReason);
             } else {
                 LOG.debug("Gateway {}: still waiting for approval of pairing request {}", config.name(),
@@ -95,11 +98,12 @@ final class Reconnects {
         if (c.delayOverride != null) {
             return c.delayOverride;
         }
-        if (c.retryWithSharedToken) {
+        if (c.refusal != null && c.refusal.retryWithSharedToken()) {
             return 0;
         }
-        if (c.refusal != null && c.refusal.getRetryAfterMs() != null) {
-            delay = Math.max(delay, c.refusal.getRetryAfterMs());
+        Long retryAfter = c.refusal == null ? null : c.refusal.error().getRetryAfterMs();
+        if (retryAfter != null) {
+            delay = Math.max(delay, retryAfter);
         }
         if (restartExpectedMs > 0) {
             delay = restartExpectedMs;
@@ -114,8 +118,9 @@ final class Reconnects {
             stats.errorCode = "CLOSE_" + code;
             return "gateway " + close;
         }
-        Object next = c.refusal.getDetails() == null ? null : c.refusal.getDetails().get("recommendedNextStep");
-        return stats.errorCode + ": " + c.refusal.getMessage().substring("connect: ".length())
+        GatewayRpcException refusal = c.refusal.error();
+        Object next = refusal.getDetails() == null ? null : refusal.getDetails().get("recommendedNextStep");
+        return stats.errorCode + ": " + refusal.getMessage().substring("connect: ".length())
                 + (next == null ? "" : " (next step: " + next + ")") + "; " + close;
     }
 

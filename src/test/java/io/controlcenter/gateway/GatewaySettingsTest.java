@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GatewayConfigurationTest {
+class GatewaySettingsTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({

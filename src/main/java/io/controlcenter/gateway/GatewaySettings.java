@@ -10,6 +10,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.controlcenter.config.ConfigurationException;
 import io.controlcenter.config.Settings;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.TrustOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -17,7 +19,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * Settings of one gateway connection, read from the {@code gateway.*} keys of application.properties (each
  * documented there and in the README). A wrong value fails with a message that names its key.
  */
-public record GatewayConfiguration(
+public record GatewaySettings(
         String name,
         URI url,
         String token,
@@ -43,7 +45,7 @@ public record GatewayConfiguration(
     static final String CLOSE_POLICY_PREFIX = PREFIX + "close-policy.";
 
     /** Reads the configuration of the gateway called {@code name}; it must be the configured {@code gateway.name}. */
-    public static GatewayConfiguration load(CamelContext context, String name) {
+    public static GatewaySettings load(CamelContext context, String name) {
         PropertiesComponent pc = context.getPropertiesComponent();
         Settings s = new Settings(pc, PREFIX);
         String configured = s.string("name", "default");
@@ -54,7 +56,7 @@ public record GatewayConfiguration(
         Map<String, String> policy = new LinkedHashMap<>();
         pc.loadProperties(k -> k.startsWith(CLOSE_POLICY_PREFIX)).stringPropertyNames().forEach(
                 k -> policy.put(k.substring(CLOSE_POLICY_PREFIX.length()), pc.resolveProperty(k).orElse("")));
-        return new GatewayConfiguration(
+        return new GatewaySettings(
                 name,
                 url(s, "ws-url"),
                 s.raw("token").orElseThrow(() -> new ConfigurationException(PREFIX + "token (OPENCLAW_GATEWAY_TOKEN) is not "
@@ -70,6 +72,19 @@ public record GatewayConfiguration(
                 GatewayTls.trust(s),
                 Scopes.parse(PREFIX + "scopes", s.string("scopes", DEFAULT_SCOPES)),
                 s.millis("pairing.retry-interval", 10_000));
+    }
+
+    /** Options of the WebSocket client: frame limits, timeouts, and the trust store for {@code wss://}. */
+    WebSocketClientOptions webSocketClientOptions() {
+        WebSocketClientOptions options = new WebSocketClientOptions()
+                .setMaxFrameSize(maxPayload)
+                .setMaxMessageSize(maxPayload)
+                .setConnectTimeout((int) handshakeTimeoutMs)
+                .setClosingTimeout(2);
+        if (trustStore != null) { // wss:// checked against gateway.tls.trust-store, host name included
+            options.setTrustOptions(TrustOptions.wrap(trustStore));
+        }
+        return options;
     }
 
     /** The URL without user info, safe to show. */
