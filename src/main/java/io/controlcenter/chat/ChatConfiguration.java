@@ -4,27 +4,27 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.controlcenter.db.Database;
 import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Binds the chat beans routes/chat.yaml and routes/api-chat.yaml call: {@code chatTracker} (duplicates dropped, runs
- * tracked), {@code chatStore} and {@code chatApi}. Listed in {@code camel.main.configuration-classes} after the
- * database.
+ * tracked), {@code chatStore}, {@code chatApi} and {@code chatReconcile}. Listed in
+ * {@code camel.main.configuration-classes} after the database, whose {@code dataSource} it uses.
  */
 public class ChatConfiguration implements CamelConfiguration {
+
+    @PropertyInject(value = "gateway.name", defaultValue = "default")
+    private String gateway;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         ChatSettings settings = ChatSettings.load(context);
-        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        if (dataSource == null) {
-            throw new IllegalStateException("no dataSource: the database configuration must come first in "
-                    + "camel.main.configuration-classes");
-        }
-        String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
-        ChatStore store = new ChatStore(dataSource);
+        ChatStore store = new ChatStore(CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class));
         ChatTracker tracker = new ChatTracker(settings.dedupeTtlMs(), settings.cooldownMs());
         for (Map<String, Object> run : store.inFlight(gateway)) {
             if (run.get("startedBy") != null) {

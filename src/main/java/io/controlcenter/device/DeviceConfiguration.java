@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import io.controlcenter.db.Database;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Binds the device identity and its tokens ({@link DeviceStore}, on the database) as {@code deviceCredentials}, where
@@ -16,7 +17,7 @@ public class DeviceConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        DataSource dataSource = context.getRegistry().lookupByNameAndType(Database.DATA_SOURCE, DataSource.class);
+        DataSource dataSource = CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class);
         context.getRegistry().bind(BEAN, new DeviceStore(dataSource, DeviceSettings.load(context).supplied()));
     }
 }

@@ -6,6 +6,7 @@ import io.controlcenter.gateway.OpenClawComponent;
 import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -13,10 +14,12 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /** Binds {@code fallbackGate} and {@code fallbackFetch} for routes/fallback.yaml, and a health check of the live path. */
 public class FallbackConfiguration implements CamelConfiguration {
 
+    @PropertyInject(value = "gateway.name", defaultValue = "default")
+    private String name;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         FallbackSettings s = FallbackSettings.load(context);
-        String name = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default");
         FallbackGate gate = new FallbackGate(() -> context.getComponent("openclaw", OpenClawComponent.class).client(name),
                 s.startupWait(), s.grace(), s.interval(), s.httpUrl());
         gate.bindTo(Meters.registry(context));
