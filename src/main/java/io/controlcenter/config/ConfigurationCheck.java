@@ -20,8 +20,9 @@ public class ConfigurationCheck implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        String gateway = context.getPropertiesComponent().resolveProperty("gateway.name").orElse("default").trim();
-        GatewaySettings.load(context, gateway);
+        for (String gateway : GatewaySettings.names(context)) {
+            GatewaySettings.load(context, gateway);
+        }
         DeviceSettings.load(context);
         DatabaseSettings.load(context);
         SseSettings.load(context);

@@ -21,7 +21,7 @@ public class FallbackConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         FallbackSettings s = FallbackSettings.load(context);
         FallbackGate gate = new FallbackGate(() -> context.getComponent("openclaw", OpenClawComponent.class).client(name),
-                s.startupWait(), s.grace(), s.interval(), s.httpUrl());
+                s.startupWait(), s.grace(), s.interval());
         gate.bindTo(Meters.registry(context));
         context.getRegistry().bind("fallbackGate", gate);
         context.addService(gate, true, true); // its record in JMX

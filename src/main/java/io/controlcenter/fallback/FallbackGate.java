@@ -39,7 +39,6 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
     private final Duration startupWait;
     private final Duration grace;
     private final Duration interval;
-    private final String httpUrl;
     private volatile boolean active;
     private volatile Instant lastPollAt;
     private volatile Instant lastSuccessAt;
@@ -50,10 +49,8 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
     private final AtomicLong transitions = new AtomicLong();
 
     /** {@code client} is looked up when first needed: the connection is made by the routes, not by configuration. */
-    public FallbackGate(Supplier<GatewayClient> client, Duration startupWait, Duration grace, Duration interval,
-                        String httpUrl) {
+    public FallbackGate(Supplier<GatewayClient> client, Duration startupWait, Duration grace, Duration interval) {
         this.clients = client;
-        this.httpUrl = httpUrl;
         this.startupWait = startupWait;
         this.grace = grace;
         this.interval = interval;
@@ -125,12 +122,12 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
     }
 
     /**
-     * {@code POST /tools/invoke} of the gateway: {@code gateway.http-url}, or the WebSocket URL's own host and port
-     * (the gateway serves both on one port).
+     * {@code POST /tools/invoke} of the gateway: its {@code http-url}, or the WebSocket URL's own host and port (the
+     * gateway serves both on one port).
      */
     public String toolsUrl() {
-        String base = httpUrl == null || httpUrl.isBlank()
-                ? client().getConfiguration().url().toString().replaceFirst("^ws", "http") : httpUrl;
+        String httpUrl = client().getConfiguration().httpUrl();
+        String base = httpUrl.isBlank() ? client().getConfiguration().url().toString().replaceFirst("^ws", "http") : httpUrl;
         return base.replaceAll("/+$", "") + "/tools/invoke";
     }
 

@@ -28,8 +28,13 @@ public final class ClosePolicy {
 
     /** Parses the table from its configuration keys; a bad entry names its key. */
     public static ClosePolicy parse(Map<String, String> entries, String keyPrefix) {
-        Map<Integer, Action> actions = new TreeMap<>();
-        Action otherwise = Action.RECONNECT;
+        return new ClosePolicy(Map.of(), Action.RECONNECT).with(entries, keyPrefix);
+    }
+
+    /** This table with {@code entries} (configuration keys under {@code keyPrefix}) over it. */
+    ClosePolicy with(Map<String, String> entries, String keyPrefix) {
+        Map<Integer, Action> actions = new TreeMap<>(this.actions);
+        Action otherwise = this.otherwise;
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String key = keyPrefix + e.getKey();
             Action action = action(key, e.getValue());

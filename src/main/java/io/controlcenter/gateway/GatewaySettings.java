@@ -2,9 +2,11 @@ package io.controlcenter.gateway;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -23,6 +25,7 @@ public record GatewaySettings(
         String name,
         URI url,
         String token,
+        String httpUrl,
         long rpcTimeoutMs,
         long handshakeTimeoutMs,
         long reconnectInitialMs,
@@ -42,36 +45,78 @@ public record GatewaySettings(
     public static final String DEFAULT_SCOPES = Scopes.READ + "," + Scopes.WRITE + "," + Scopes.ADMIN;
 
     public static final String PREFIX = "gateway.";
-    static final String CLOSE_POLICY_PREFIX = PREFIX + "close-policy.";
+    /** The gateways Control Center connects to, by name (key {@code gateways}, environment {@code CC_GATEWAYS}). */
+    public static final String NAMES = "gateways";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /** Names that would read as a setting of {@code gateway.<key>} rather than a gateway's own key. */
+    private static final Set<String> RESERVED = Set.of("name", "ws-url", "token", "tls", "http-url", "scopes",
+            "pairing", "rpc-timeout", "handshake-timeout", "reconnect", "max-payload", "frame-queue", "close-policy");
 
-    /** Reads the configuration of the gateway called {@code name}; it must be the configured {@code gateway.name}. */
-    public static GatewaySettings load(CamelContext context, String name) {
+    /** The gateway whose keys are {@code gateway.<key>}: {@code gateway.name}, {@code default} unless set. */
+    static String primaryName(PropertiesComponent pc) {
+        return new Settings(pc, PREFIX).string("name", "default");
+    }
+
+    /**
+     * The configured gateways in order: {@code gateways}, or only {@code gateway.name} when unset. A name is lower-case
+     * letters, digits, - and _ (it is part of keys, environment variables, URLs and metric labels), listed once.
+     */
+    public static List<String> names(CamelContext context) {
         PropertiesComponent pc = context.getPropertiesComponent();
-        Settings s = new Settings(pc, PREFIX);
-        String configured = s.string("name", "default");
-        if (!configured.equals(name)) {
-            throw new ConfigurationException("openclaw:" + name + ": no gateway of that name is configured (gateway.name="
-                    + configured + ")");
+        String list = new Settings(pc, "").string(NAMES, primaryName(pc));
+        Set<String> names = new LinkedHashSet<>();
+        for (String raw : list.split(",")) {
+            String name = raw.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!NAME.matcher(name).matches() || RESERVED.contains(name)) {
+                throw new ConfigurationException(NAMES + ": '" + name + "' is not a gateway name (lower-case letters, "
+                        + "digits, - and _, at most 32, not one of " + String.join(", ", new TreeSet<>(RESERVED)) + ")");
+            }
+            if (!names.add(name)) {
+                throw new ConfigurationException(NAMES + ": '" + name + "' is listed twice");
+            }
         }
-        Map<String, String> policy = new LinkedHashMap<>();
-        pc.loadProperties(k -> k.startsWith(CLOSE_POLICY_PREFIX)).stringPropertyNames().forEach(
-                k -> policy.put(k.substring(CLOSE_POLICY_PREFIX.length()), pc.resolveProperty(k).orElse("")));
+        if (names.isEmpty()) {
+            throw new ConfigurationException(NAMES + " (CC_GATEWAYS) is empty: name at least one gateway");
+        }
+        return List.copyOf(names);
+    }
+
+    /** Reads the settings of the configured gateway {@code name} (see {@link GatewayKeys} for where each comes from). */
+    public static GatewaySettings load(CamelContext context, String name) {
+        if (!names(context).contains(name)) {
+            throw new ConfigurationException("openclaw:" + name + ": no gateway of that name is configured (" + NAMES
+                    + "=" + String.join(",", names(context)) + ")");
+        }
+        GatewayKeys keys = new GatewayKeys(context.getPropertiesComponent(), name);
+        Settings own = keys.own;
+        Settings shared = keys.shared;
+        String scopesKey = own.raw("scopes").isPresent() ? own.prefix() + "scopes" : shared.prefix() + "scopes";
         return new GatewaySettings(
                 name,
-                url(s, "ws-url"),
-                s.raw("token").orElseThrow(() -> new ConfigurationException(PREFIX + "token (OPENCLAW_GATEWAY_TOKEN) is not "
-                        + "set: the gateway refuses a connection without its token (gateway.auth.token in openclaw.json)")),
-                s.millis("rpc-timeout", 30_000),
-                s.millis("handshake-timeout", 10_000),
-                s.millis("reconnect.initial-delay", 1_000),
-                s.millis("reconnect.max-delay", 30_000),
-                s.fraction("reconnect.jitter", 0.2),
-                (int) s.positive("max-payload", 26_214_400),
-                (int) s.positive("frame-queue.high-watermark", 2_000),
-                ClosePolicy.parse(policy, CLOSE_POLICY_PREFIX),
-                GatewayTls.trust(s),
-                Scopes.parse(PREFIX + "scopes", s.string("scopes", DEFAULT_SCOPES)),
-                s.millis("pairing.retry-interval", 10_000));
+                url(keys, "ws-url"),
+                keys.connection("token").orElseThrow(() -> new ConfigurationException(tokenKey(keys) + " is not set: the "
+                        + "gateway refuses a connection without its token (gateway.auth.token in openclaw.json)")),
+                httpUrl(keys),
+                own.millis("rpc-timeout", shared.millis("rpc-timeout", 30_000)),
+                own.millis("handshake-timeout", shared.millis("handshake-timeout", 10_000)),
+                own.millis("reconnect.initial-delay", shared.millis("reconnect.initial-delay", 1_000)),
+                own.millis("reconnect.max-delay", shared.millis("reconnect.max-delay", 30_000)),
+                own.fraction("reconnect.jitter", shared.fraction("reconnect.jitter", 0.2)),
+                (int) own.positive("max-payload", shared.positive("max-payload", 26_214_400)),
+                (int) own.positive("frame-queue.high-watermark", shared.positive("frame-queue.high-watermark", 2_000)),
+                keys.closePolicy(),
+                GatewayTls.trust(keys),
+                Scopes.parse(scopesKey, own.string("scopes", shared.string("scopes", DEFAULT_SCOPES))),
+                own.millis("pairing.retry-interval", shared.millis("pairing.retry-interval", 10_000)));
+    }
+
+    /** The token's key as the operator sets it: {@code gateway.token (OPENCLAW_GATEWAY_TOKEN)} for the primary gateway. */
+    private static String tokenKey(GatewayKeys keys) {
+        String key = keys.connectionKey("token");
+        return key.equals(PREFIX + "token") ? key + " (OPENCLAW_GATEWAY_TOKEN)" : key;
     }
 
     /** Options of the WebSocket client: frame limits, timeouts, and the trust store for {@code wss://}. */
@@ -98,8 +143,9 @@ public record GatewaySettings(
                 + (trustStore == null ? "" : ", own trust store") + ", scopes " + String.join(",", scopes) + ")";
     }
 
-    private static URI url(Settings s, String key) {
-        String value = s.raw(key).orElseThrow(() -> new ConfigurationException(PREFIX + key + " is not set"));
+    private static URI url(GatewayKeys keys, String key) {
+        String where = keys.connectionKey(key);
+        String value = keys.connection(key).orElseThrow(() -> new ConfigurationException(where + " is not set"));
         try {
             URI uri = new URI(value);
             if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
@@ -107,8 +153,25 @@ public record GatewaySettings(
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ConfigurationException(PREFIX + key + ": '" + value + "' is not a WebSocket URL ("
-                    + e.getReason() + ")");
+            throw new ConfigurationException(where + ": '" + value + "' is not a WebSocket URL (" + e.getReason() + ")");
         }
+    }
+
+    /** The HTTP base URL of the polling fallback; empty: the WebSocket URL's host and port. */
+    private static String httpUrl(GatewayKeys keys) {
+        String url = keys.connection("http-url").orElse("");
+        if (!url.isEmpty()) {
+            try {
+                URI uri = new URI(url);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (Exception e) {
+                String key = keys.connectionKey("http-url");
+                throw new ConfigurationException((key.equals(PREFIX + "http-url") ? key + " (GATEWAY_HTTP_URL)" : key)
+                        + ": '" + url + "' is not an HTTP URL (expected http://host:port or https://host:port)");
+            }
+        }
+        return url;
     }
 }

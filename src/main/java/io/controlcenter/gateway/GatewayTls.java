@@ -11,7 +11,6 @@ import java.util.Locale;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.controlcenter.config.ConfigurationException;
-import io.controlcenter.config.Settings;
 
 /**
  * The certificates a {@code wss://} gateway is checked against: {@code gateway.tls.trust-store} (PKCS12, JKS, or PEM
@@ -26,13 +25,13 @@ final class GatewayTls {
     private GatewayTls() {
     }
 
-    /** The trust of {@code gateway.tls.trust-store}; null when unset (the JVM's default trust applies). */
-    static TrustManagerFactory trust(Settings s) {
-        String file = s.raw(TRUST_STORE).orElse(null);
+    /** The trust of the gateway's {@code tls.trust-store}; null when unset (the JVM's default trust applies). */
+    static TrustManagerFactory trust(GatewayKeys keys) {
+        String file = keys.connection(TRUST_STORE).orElse(null);
         if (file == null) {
             return null;
         }
-        String key = s.prefix() + TRUST_STORE;
+        String key = keys.connectionKey(TRUST_STORE);
         Path path = Path.of(file);
         if (!Files.isReadable(path)) {
             throw new ConfigurationException(key + ": '" + file + "' is not a readable file");
@@ -51,7 +50,7 @@ final class GatewayTls {
                     throw new IllegalArgumentException("no certificate in it");
                 }
             } else {
-                String password = s.string(TRUST_STORE_PASSWORD, "");
+                String password = keys.connection(TRUST_STORE_PASSWORD).orElse("");
                 store.load(in, password.isEmpty() ? null : password.toCharArray());
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -59,7 +58,7 @@ final class GatewayTls {
             return tmf;
         } catch (Exception e) {
             throw new ConfigurationException(key + ": cannot read '" + file + "' as a " + type + " trust store ("
-                    + e.getMessage() + "; check " + s.prefix() + TRUST_STORE_PASSWORD + ")");
+                    + e.getMessage() + "; check " + keys.connectionKey(TRUST_STORE_PASSWORD) + ")");
         }
     }
 }
