@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat tables outside the event path: a send recorded before it goes out (so its events are known to be ours and
  * a retry with the same idempotency key starts nothing new), a send that failed, runs read back for the API and the
- * runs still in flight after a reconnect. The event path writes runs and messages in the fleet batch (FleetStore).
+ * runs still in flight after a reconnect. The event path writes runs and messages in the fleet batch
+ * ({@link ChatRunWriter}).
  */
 public class ChatStore {
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * What an agent card counts from the sessions table: the agent's live sessions, those with a run in progress and its
  * latest session activity. Kept in memory from the rows each batch's statements return ({@link #RETURNING}), so a card
  * costs no aggregate over the sessions table: under load that aggregate took most of the writer's time
- * (BENCHMARKS.md). Read from the table once; {@link FleetStore} is the table's only writer.
+ * (BENCHMARKS.md). Read from the table once; the fleet batch ({@link FleetBatch}) is the table's only writer.
  * <p>
  * A batch collects its rows in a {@link Pending} that its own cards already see; they become visible to everyone when
  * the batch commits ({@link #commit}), and are dropped when it rolls back.

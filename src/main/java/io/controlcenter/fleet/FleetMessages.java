@@ -114,6 +114,15 @@ public final class FleetMessages {
         return data;
     }
 
+    /** A JSON object as the database returns it (an event-log payload, a presence entry). */
+    static Map<String, Object> stored(String json) {
+        try {
+            return Json.parseObject(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable JSON from the database", e);
+        }
+    }
+
     /** The key a presence entry is stored under: its instance, device or client. */
     static String presenceKey(Map<String, Object> entry) {
         for (String k : List.of("instanceId", "deviceId", "clientId", "host")) {

@@ -1,0 +1,200 @@
+package io.controlcenter.fleet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.controlcenter.gateway.Json;
+import io.controlcenter.sse.SseMessage;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * The event log: a batch's rows appended in one statement with ids in order (each pushed message carries its row's
+ * id), read back for Last-Event-ID replay exactly as pushed, pruned after the retention, and the fleet.update a
+ * dashboard without Last-Event-ID starts from.
+ */
+final class EventLog {
+
+    /** A batch's event-log rows in one statement, in id order (arrays unnested, like the session upsert). */
+    private static final String INSERT_EVENTS = """
+            INSERT INTO event_log (id, gateway, event, seq, received_at, payload)
+            SELECT u.id, u.gateway, u.event, u.seq, TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond',
+                   CAST(u.payload AS json)
+            FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
+                        CAST(? AS bigint[]), CAST(? AS text[])) AS u(id, gateway, event, seq, received_ms, payload)""";
+
+    /**
+     * A row to append: {@code seq} is the gateway's (null for Control Center's own rows), {@code json} the payload's
+     * JSON text when made already (gateway events: by the batcher's caller), else null; {@code source}, for a
+     * fleet.update whose payload is read after the batch's writes: websocket or polling (null when a disconnect caused
+     * it).
+     */
+    record Entry(String gateway, String event, Long seq, long receivedAt, Map<String, Object> payload, String json,
+                 String source) {
+
+        /** A gateway event as received. */
+        static Entry of(FleetEvent e, Map<String, Object> payload) {
+            return new Entry(e.gateway(), e.event(), e.seq(), e.receivedAt(), payload, e.payloadJson(), null);
+        }
+
+        /** A message of Control Center's own ({@link FleetMessages#OWN_MESSAGES}). */
+        static Entry own(String gateway, String event, long at, Map<String, Object> payload) {
+            return new Entry(gateway, event, null, at, payload, null, null);
+        }
+
+        /** A fleet.update whose payload is read after all of the batch's writes ({@link #withPayload}). */
+        static Entry fleetUpdate(String gateway, long at, String source) {
+            return new Entry(gateway, FleetMessages.FLEET_UPDATE, null, at, null, null, source);
+        }
+
+        Entry withPayload(Map<String, Object> payload) {
+            return new Entry(gateway, event, seq, receivedAt, payload, json, source);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final AgentCards cards;
+
+    EventLog(DataSource dataSource, AgentCards cards) {
+        this.dataSource = dataSource;
+        this.cards = cards;
+    }
+
+    /** Appends {@code entries} in {@code c}'s transaction, ids in order, and returns the messages they become. */
+    List<SseMessage> append(Connection c, List<Entry> entries) throws SQLException {
+        List<SseMessage> messages = new ArrayList<>();
+        if (entries.isEmpty()) {
+            return messages;
+        }
+        long[] ids = new long[entries.size()];
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('event_log_id_seq') FROM generate_series(1, ?)")) {
+            ps.setInt(1, ids.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
+            }
+        }
+        int n = ids.length;
+        Long[] idArray = new Long[n];
+        String[] gateways = new String[n];
+        String[] events = new String[n];
+        Long[] seqs = new Long[n];
+        Long[] received = new Long[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Entry row = entries.get(i);
+            idArray[i] = ids[i];
+            gateways[i] = row.gateway();
+            events[i] = row.event();
+            seqs[i] = row.seq();
+            received[i] = row.receivedAt();
+            payloads[i] = row.json() != null ? row.json() : Json.write(row.payload());
+            FleetMessages.Message m = FleetMessages.of(row.gateway(), row.event(), row.payload());
+            if (m != null) {
+                // a message whose data is the stored payload (chat, Control Center's own) is not written twice
+                messages.add(m.data() == row.payload() ? new SseMessage(ids[i], m.event(), payloads[i], m.sessionKey())
+                        : sse(ids[i], m));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
+            ps.setArray(1, c.createArrayOf("int8", idArray));
+            ps.setArray(2, c.createArrayOf("text", gateways));
+            ps.setArray(3, c.createArrayOf("text", events));
+            ps.setArray(4, c.createArrayOf("int8", seqs));
+            ps.setArray(5, c.createArrayOf("int8", received));
+            ps.setArray(6, c.createArrayOf("text", payloads));
+            ps.executeUpdate();
+        }
+        return messages;
+    }
+
+    /**
+     * Up to {@code limit} messages after {@code lastId} (Last-Event-ID replay), rebuilt from the event log exactly as
+     * they were pushed; rows dashboards don't get are skipped without ending the page early.
+     */
+    List<SseMessage> since(long lastId, int limit) {
+        List<SseMessage> out = new ArrayList<>();
+        long cursor = lastId;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, gateway, event, payload::text FROM event_log WHERE id > ? ORDER BY id LIMIT ?")) {
+            while (out.size() < limit) {
+                int wanted = limit - out.size();
+                int rows = 0;
+                ps.setLong(1, cursor);
+                ps.setInt(2, wanted);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        cursor = rs.getLong(1);
+                        FleetMessages.Message m = FleetMessages.of(rs.getString(2), rs.getString(3),
+                                FleetMessages.stored(rs.getString(4)));
+                        if (m != null) {
+                            out.add(sse(cursor, m));
+                        }
+                    }
+                }
+                if (rows < wanted) {
+                    break;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * What a dashboard that connects without Last-Event-ID gets first: one fleet.update with the id of the newest
+     * event-log row, read in one consistent snapshot, so live messages after it continue exactly where it ends.
+     */
+    List<SseMessage> snapshot(String gateway) {
+        try (Connection c = cards.connection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return cards.withoutCommits(() -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(id), 0) FROM event_log");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long lastId = rs.getLong(1);
+                    SseMessage m = new SseMessage(lastId, FleetMessages.FLEET_UPDATE,
+                            Json.write(cards.fleet(c, gateway, AgentActivity.Pending.NONE)), null);
+                    c.commit();
+                    return List.of(m);
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the fleet: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes event-log rows older than the retention ({@code fleet.event-log.retention}) and returns how many; the
+     * {@code persisted_batches} tokens as old go too (a token is looked up only by the retry of its own batch).
+     */
+    int prune(String retention) throws SQLException {
+        long ms = TimeUtils.toMilliSeconds(retention);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM event_log WHERE received_at < ?");
+             PreparedStatement tokens = c.prepareStatement("DELETE FROM persisted_batches WHERE stored_at < ?")) {
+            Timestamp cutoff = Timestamp.from(Instant.now().minusMillis(ms));
+            tokens.setTimestamp(1, cutoff);
+            tokens.executeUpdate();
+            ps.setTimestamp(1, cutoff);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static SseMessage sse(long id, FleetMessages.Message m) {
+        return new SseMessage(id, m.event(), Json.write(m.data()), m.sessionKey());
+    }
+}

@@ -1,0 +1,179 @@
+package io.controlcenter.fleet;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.controlcenter.gateway.Json;
+
+/**
+ * A batch's writes to the agents, presence and gateways tables (the sessions table is {@link SessionWrites}'s): the
+ * agents a sync lists, each agent's last run state from chat events, presence entries, and the gateway's state.
+ */
+final class StateWrites {
+
+    private static final String AGENT_RUN = "UPDATE agents SET last_run_state = ?, last_run_at = ? WHERE gateway = ? AND agent_id = ?";
+    private static final String UPSERT_AGENT = """
+            INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
+            ON CONFLICT (gateway, agent_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, a.name),
+                emoji = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.emoji, a.emoji) ELSE EXCLUDED.emoji END,
+                avatar = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.avatar, a.avatar) ELSE EXCLUDED.avatar END,
+                is_default = EXCLUDED.is_default, model = COALESCE(EXCLUDED.model, a.model),
+                data = CASE WHEN CAST(? AS boolean) THEN a.data || EXCLUDED.data ELSE EXCLUDED.data END,
+                gone = false, seen_at = EXCLUDED.seen_at""";
+    private static final String UPSERT_PRESENCE = """
+            INSERT INTO presence (gateway, instance_key, mode, reason, host, ts, data, seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)
+            ON CONFLICT (gateway, instance_key) DO UPDATE SET mode = EXCLUDED.mode, reason = EXCLUDED.reason,
+                host = EXCLUDED.host, ts = EXCLUDED.ts, data = EXCLUDED.data, seen_at = EXCLUDED.seen_at""";
+    private static final String UPSERT_GATEWAY = """
+            INSERT INTO gateways (name, url, state, server_version, conn_id, updated_at) VALUES (?, ?, ?, ?, ?, now())
+            ON CONFLICT (name) DO UPDATE SET url = COALESCE(EXCLUDED.url, gateways.url), state = EXCLUDED.state,
+                server_version = COALESCE(EXCLUDED.server_version, gateways.server_version),
+                conn_id = EXCLUDED.conn_id, updated_at = now()""";
+    private static final String SYNCED = """
+            INSERT INTO gateways (name, state, last_sync_at) VALUES (?, ?, now())
+            ON CONFLICT (name) DO UPDATE SET last_sync_at = now(),
+                state = CASE WHEN ? = 'polling' AND gateways.state <> 'connected' THEN 'polling' ELSE gateways.state END""";
+
+    /** A run's end as an agent's last run: its state and when (ms). */
+    private record AgentRun(String state, long at, String gateway, String agentId) {
+    }
+
+    private final Connection c;
+    private final List<AgentRun> agentRuns = new ArrayList<>();
+
+    StateWrites(Connection c) {
+        this.c = c;
+    }
+
+    /**
+     * Upserts the agents of an agents.list result, seen at {@code now}, and returns their ids. {@code partial}: a
+     * polled listing (agents_list) with fewer fields, which fills in and never blanks what the WebSocket gave.
+     */
+    List<String> agents(String gw, Map<String, Object> agentsList, boolean partial, long now) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        Object defaultId = agentsList == null ? null : agentsList.get("defaultId");
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_AGENT)) {
+            for (Map<String, Object> a : agentsOf(agentsList)) {
+                Map<String, Object> identity = Json.map(a.get("identity"));
+                String id = Json.string(a, "id");
+                ps.setString(1, gw);
+                ps.setString(2, id);
+                ps.setString(3, firstNonNull(Json.string(a, "name"), Json.string(identity, "name"), id));
+                ps.setString(4, Json.string(identity, "emoji"));
+                ps.setString(5, firstNonNull(Json.string(identity, "avatarUrl"), Json.string(identity, "avatar")));
+                ps.setBoolean(6, id != null && id.equals(defaultId));
+                ps.setString(7, Json.string(Json.map(a.get("model")), "primary"));
+                ps.setString(8, Json.write(a));
+                ps.setTimestamp(9, new Timestamp(now));
+                ps.setBoolean(10, partial);
+                ps.setBoolean(11, partial);
+                ps.setBoolean(12, partial);
+                ps.addBatch();
+                ids.add(id);
+            }
+            ps.executeBatch();
+        }
+        return ids;
+    }
+
+    /** A run of the agent ended in {@code state} at {@code at} (ms): written with the batch's next flush. */
+    void agentRun(String state, long at, String gw, String agentId) {
+        agentRuns.add(new AgentRun(state, at, gw, agentId));
+    }
+
+    /** Writes the batched agent run states, as one JDBC batch, and empties them. */
+    void flushAgentRuns() throws SQLException {
+        if (agentRuns.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(AGENT_RUN)) {
+            for (AgentRun r : agentRuns) {
+                ps.setObject(1, r.state());
+                ps.setObject(2, new Timestamp(r.at()));
+                ps.setObject(3, r.gateway());
+                ps.setObject(4, r.agentId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        agentRuns.clear();
+    }
+
+    /** Replaces the gateway's presence with {@code entries}, seen at {@code at}. */
+    @SuppressWarnings("unchecked")
+    void presence(String gw, Object entries, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_PRESENCE)) {
+            for (Object o : entries instanceof List<?> l ? l : List.of()) {
+                Map<String, Object> entry = (Map<String, Object>) o;
+                ps.setString(1, gw);
+                ps.setString(2, FleetMessages.presenceKey(entry));
+                ps.setString(3, Json.string(entry, "mode"));
+                ps.setString(4, Json.string(entry, "reason"));
+                ps.setString(5, Json.string(entry, "host"));
+                Long t = Json.number(entry, "ts");
+                if (t == null) {
+                    ps.setNull(6, Types.BIGINT);
+                } else {
+                    ps.setLong(6, t);
+                }
+                ps.setString(7, Json.write(entry));
+                ps.setTimestamp(8, new Timestamp(at));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM presence WHERE gateway = ? AND seen_at < ?")) {
+            ps.setString(1, gw);
+            ps.setTimestamp(2, new Timestamp(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The gateway's connection state; a null url or server version keeps the stored one. */
+    void gateway(String gw, String url, String state, String serverVersion, String connId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_GATEWAY)) {
+            ps.setString(1, gw);
+            ps.setString(2, url);
+            ps.setString(3, state);
+            ps.setString(4, serverVersion);
+            ps.setString(5, connId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * A sync from {@code source} (websocket, polling) ended: a poll shows the gateway reachable over HTTP, so its
+     * agents are not offline (unless the WebSocket is back).
+     */
+    void synced(String gw, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SYNCED)) {
+            ps.setString(1, gw);
+            ps.setString(2, "polling".equals(source) ? "polling" : "connected");
+            ps.setString(3, source);
+            ps.executeUpdate();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> agentsOf(Map<String, Object> agentsList) {
+        Object agents = agentsList == null ? null : agentsList.get("agents");
+        return agents instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static String firstNonNull(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}
