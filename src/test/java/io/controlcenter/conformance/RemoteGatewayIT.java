@@ -142,11 +142,11 @@ class RemoteGatewayIT {
         assertEquals(List.of(), devices("pending"), "no new pairing request");
 
         // the gateway restarts: Control Center reconnects with the device token
-        long reconnects = ((Number) app.gatewayStatus().get("reconnects")).longValue();
+        long reconnects = app.statusCount("reconnects");
         gateway.stop();
         gateway.resume();
         await("reconnected to the restarted gateway", Duration.ofSeconds(60),
-                () -> ((Number) app.gatewayStatus().get("reconnects")).longValue() > reconnects
+                () -> app.statusCount("reconnects") > reconnects
                         && app.client().getGatewayState() == GatewayState.CONNECTED);
         assertEquals("device-token", app.gatewayStatus().get("authMethod"));
         assertEquals(List.of(), devices("pending"));
