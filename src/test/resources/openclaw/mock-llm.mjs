@@ -1,4 +1,4 @@
-// Copied from the team's shared/openclaw/mock-llm.mjs (the model the conformance tests chat with).
+// The model the conformance tests chat with (RealGateway.startWithMockModel, scripts/openclaw-gateway.sh --mock-llm).
 // Tiny OpenAI-compatible chat-completions mock on loopback (streams canned text).
 import http from "node:http";
 import fs from "node:fs";

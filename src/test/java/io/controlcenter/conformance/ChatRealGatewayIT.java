@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.controlcenter.gateway.GatewayState;
 import io.controlcenter.gateway.Json;
-import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.RealGateway;
+import io.controlcenter.support.RealGatewayTestSupport;
 import io.controlcenter.support.SseStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,27 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Chat against the real OpenClaw gateway and the mock model: send, stream, abort, inject, idempotent retry. */
 @Tag("real-gateway")
-class ChatRealGatewayIT {
+class ChatRealGatewayIT extends RealGatewayTestSupport {
 
-    private static RealGateway gateway;
-    private static ControlCenterApp app;
     private final java.util.List<SseStream> streams = new java.util.ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = RealGateway.startWithMockModel();
-        app = ControlCenterApp.start(gateway.url(), "gateway.token", gateway.token());
-        await("connected", Duration.ofSeconds(15), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+        startConnected(RealGateway.startWithMockModel());
     }
 
     @org.junit.jupiter.api.AfterEach

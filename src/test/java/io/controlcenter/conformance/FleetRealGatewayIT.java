@@ -6,11 +6,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.controlcenter.gateway.GatewayState;
-import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.RealGateway;
+import io.controlcenter.support.RealGatewayTestSupport;
 import io.controlcenter.support.SseStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,27 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fleet against the real OpenClaw gateway: sync, config.changed, sessions.changed. */
 @Tag("real-gateway")
-class FleetRealGatewayIT {
+class FleetRealGatewayIT extends RealGatewayTestSupport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static RealGateway gateway;
-    private static ControlCenterApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = RealGateway.start();
-        app = ControlCenterApp.start(gateway.url(), "gateway.token", gateway.token());
-        await("connected", Duration.ofSeconds(15), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+        startConnected(RealGateway.start());
     }
 
     private static List<Map<String, Object>> agents() {

@@ -8,7 +8,7 @@ import java.util.Map;
 import io.controlcenter.gateway.GatewayState;
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.RealGateway;
-import org.junit.jupiter.api.AfterAll;
+import io.controlcenter.support.RealGatewayTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,33 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Conformance against the real OpenClaw gateway (installed from npm by scripts/openclaw-gateway.sh). */
 @Tag("real-gateway")
-class RealGatewayIT {
-
-    private static RealGateway gateway;
+class RealGatewayIT extends RealGatewayTestSupport {
 
     @BeforeAll
     static void startGateway() throws Exception {
         gateway = RealGateway.start();
     }
 
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
-    private static ControlCenterApp app(String... overrides) {
-        String[] all = new String[overrides.length + 2];
-        all[0] = "gateway.token";
-        all[1] = gateway.token();
-        System.arraycopy(overrides, 0, all, 2, overrides.length);
-        return ControlCenterApp.start(gateway.url(), all);
-    }
-
     @Test
     void handshakeNegotiatesProtocol4AndListsTheThreeAgents() {
-        try (ControlCenterApp app = app()) {
+        try (ControlCenterApp app = startApp()) {
             await("connected", Duration.ofSeconds(10), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
             Map<String, Object> status = app.gatewayStatus();
             assertEquals(4, status.get("protocol"));
@@ -72,7 +55,7 @@ class RealGatewayIT {
             Map<String, Object> status = app.gatewayStatus();
             assertEquals("failed", status.get("state"));
             assertEquals("AUTH_TOKEN_MISMATCH", status.get("errorCode"));
-            assertEquals(1L, ((Number) status.get("connectAttempts")).longValue());
+            assertEquals(1L, app.statusCount("connectAttempts"));
             assertEquals(1008, status.get("lastCloseCode"));
             assertTrue(String.valueOf(status.get("reason")).contains("token mismatch"), String.valueOf(status));
             assertTrue(!String.valueOf(status).contains("not-the-token") && !String.valueOf(status).contains(gateway.token()));
@@ -82,8 +65,8 @@ class RealGatewayIT {
     @Test
     void aGatewayRestartIsFollowedByAReconnectWithinTheBackoff() {
         // production delays: 1 s doubling to 30 s with jitter
-        try (ControlCenterApp app = app("gateway.reconnect.initial-delay", "1000", "gateway.reconnect.max-delay", "30000",
-                "gateway.reconnect.jitter", "0.2")) {
+        try (ControlCenterApp app = startApp("gateway.reconnect.initial-delay", "1000",
+                "gateway.reconnect.max-delay", "30000", "gateway.reconnect.jitter", "0.2")) {
             await("connected", Duration.ofSeconds(10), () -> app.client().getGatewayState() == GatewayState.CONNECTED);
             String firstConnId = (String) app.gatewayStatus().get("connId");
 
@@ -101,7 +84,7 @@ class RealGatewayIT {
                     + next + " and the gateway was ready at " + ready);
             Map<String, Object> status = app.gatewayStatus();
             assertTrue(!firstConnId.equals(status.get("connId")));
-            assertEquals(1L, ((Number) status.get("reconnects")).longValue());
+            assertEquals(1L, app.statusCount("reconnects"));
             assertEquals(4, status.get("protocol"));
         }
     }

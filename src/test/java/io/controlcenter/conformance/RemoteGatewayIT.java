@@ -13,6 +13,7 @@ import io.controlcenter.gateway.Json;
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.NetworkNamespace;
 import io.controlcenter.support.RealGateway;
+import io.controlcenter.support.RealGatewayTestSupport;
 import io.controlcenter.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,14 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * namespace, the gateway and the databases are removed also when a step fails.
  */
 @Tag("real-gateway")
-class RemoteGatewayIT {
+class RemoteGatewayIT extends RealGatewayTestSupport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long RETRY_MS = 3_000;
     private static NetworkNamespace namespace;
-    private static RealGateway gateway;
     private static String database;
-    private static ControlCenterApp app;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,12 +53,7 @@ class RemoteGatewayIT {
     @AfterAll
     static void stop() {
         try {
-            if (app != null) {
-                app.close();
-            }
-            if (gateway != null) {
-                gateway.close();
-            }
+            stopAppAndGateway(); // before the namespace the gateway runs in
         } finally {
             if (namespace != null) {
                 namespace.close();
@@ -70,9 +64,9 @@ class RemoteGatewayIT {
         }
     }
 
-    private static ControlCenterApp startApp() {
-        return ControlCenterApp.start(gateway.url(), "gateway.token", gateway.token(),
-                "gateway.pairing.retry-interval", String.valueOf(RETRY_MS),
+    /** Control Center on the test's own database (kept across its restarts), asking for pairing every RETRY_MS. */
+    private static ControlCenterApp startOnTheTestsDatabase() {
+        return startApp("gateway.pairing.retry-interval", String.valueOf(RETRY_MS),
                 "db.url", TestDatabase.url(database), "db.user", TestDatabase.USER, "db.password", TestDatabase.PASSWORD);
     }
 
@@ -103,7 +97,7 @@ class RemoteGatewayIT {
 
     @Test
     void pairsOnceThenReconnectsWithItsDeviceTokenAndPairsAgainAfterRemoval() {
-        app = startApp();
+        app = startOnTheTestsDatabase();
 
         // before approval: pairing, with the gateway's own request
         await("pairing", Duration.ofSeconds(30), () -> app.client().getGatewayState() == GatewayState.PAIRING);
@@ -134,7 +128,7 @@ class RemoteGatewayIT {
 
         // Control Center restarts on the same database: the same device, its token, no new request
         app.close();
-        app = startApp();
+        app = startOnTheTestsDatabase();
         await("connected after the restart", Duration.ofSeconds(30),
                 () -> app.client().getGatewayState() == GatewayState.CONNECTED);
         assertEquals(deviceId, app.client().getDeviceId());
@@ -142,11 +136,11 @@ class RemoteGatewayIT {
         assertEquals(List.of(), devices("pending"), "no new pairing request");
 
         // the gateway restarts: Control Center reconnects with the device token
-        long reconnects = ((Number) app.gatewayStatus().get("reconnects")).longValue();
+        long reconnects = app.statusCount("reconnects");
         gateway.stop();
         gateway.resume();
         await("reconnected to the restarted gateway", Duration.ofSeconds(60),
-                () -> ((Number) app.gatewayStatus().get("reconnects")).longValue() > reconnects
+                () -> app.statusCount("reconnects") > reconnects
                         && app.client().getGatewayState() == GatewayState.CONNECTED);
         assertEquals("device-token", app.gatewayStatus().get("authMethod"));
         assertEquals(List.of(), devices("pending"));
@@ -166,13 +160,8 @@ class RemoteGatewayIT {
     @Test
     void pollsTheRemoteGatewayOverHttpWhileItsWebSocketIsUnreachable() {
         // the WebSocket URL names a port where nothing listens on that host; the HTTP URL is the gateway's
-        try (ControlCenterApp polling = ControlCenterApp.start("ws://" + namespace.address() + ":" + ControlCenterApp.freePort()
-                + "/", "gateway.token", gateway.token(), "gateway.http-url", "http://" + namespace.address() + ":"
-                + gateway.port(), "fallback.startup-wait", "1s", "fallback.interval", "2s")) {
-            await("the three agents by polling", Duration.ofSeconds(30), () -> {
-                String agents = polling.get("/api/agents").body();
-                return agents.contains("\"main\"") && agents.contains("\"ops\"") && agents.contains("\"research\"");
-            });
+        try (ControlCenterApp polling = startPollingOnly()) {
+            awaitTheThreeAgentsByPolling(polling);
             assertEquals("polling", polling.gatewayStatus().get("path"));
         }
     }

@@ -77,7 +77,7 @@ class AmbiguousCommitTest extends FleetTestSupport {
         assertEquals(before + 5, count("SELECT count(*) FROM event_log WHERE event = 'sessions.changed'"),
                 "stored once");
         assertEquals(5, pushed.stream().filter(m -> "session.update".equals(m.event())).count());
-        assertEquals(pushed.get(0).id(), ((Number) sql("SELECT min(id) AS id FROM event_log WHERE seq = 100").get(0)
+        assertEquals(pushed.get(0).id(), ((Number) app.query("SELECT min(id) AS id FROM event_log WHERE seq = 100").get(0)
                 .get("id")).longValue(), "pushed with the ids it was stored under");
     }
 }

@@ -55,7 +55,7 @@ class EventStreamTest extends FleetTestSupport {
                 SELECT count(*) FROM (SELECT seq, lag(seq) OVER (ORDER BY id) AS prev FROM event_log
                 WHERE event = 'sessions.changed') t WHERE prev IS NOT NULL AND seq <> prev + 1"""));
         // the last event went to s9 (9999 % 30 = 9)
-        assertEquals("n=" + (n - 1), sql("SELECT data->>'label' AS l FROM sessions WHERE session_key = 'agent:main:s9'")
-                .get(0).get("l"));
+        assertEquals("n=" + (n - 1),
+                app.query("SELECT data->>'label' AS l FROM sessions WHERE session_key = 'agent:main:s9'").get(0).get("l"));
     }
 }

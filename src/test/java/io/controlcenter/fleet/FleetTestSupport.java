@@ -2,17 +2,10 @@ package io.controlcenter.fleet;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,26 +62,9 @@ public abstract class FleetTestSupport extends GatewayTestSupport {
         });
     }
 
-    /** Rows of a query on the application's own database. */
-    protected List<Map<String, Object>> sql(String query) {
-        DataSource ds = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new AssertionError(query + ": " + e.getMessage(), e);
-        }
-    }
-
+    /** The single number a query on the application's database answers ({@code SELECT count(*) ...}). */
     protected long count(String query) {
-        return ((Number) sql(query).get(0).values().iterator().next()).longValue();
+        return ((Number) app.query(query).get(0).values().iterator().next()).longValue();
     }
 
     /** How many events named {@code event} a stream has received (cheap: no parsing, for waiting). */

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LiveEventDuringSyncTest extends FleetTestSupport {
 
     private Map<String, Object> stored(String key) {
-        return sql("SELECT gone, data->>'label' AS label, version FROM sessions WHERE session_key = '" + key + "'").get(0);
+        return app.query("SELECT gone, data->>'label' AS label, version FROM sessions WHERE session_key = ?", key).get(0);
     }
 
     @Test

@@ -47,7 +47,7 @@ class EventSequenceTest extends GatewayTestSupport {
             assertEquals(seq(got.get(i - 1)) + 1, seq(got.get(i)), "event " + i + " out of order");
             assertEquals(i, ((Map<?, ?>) got.get(i).getMessage().getBody(Map.class).get("payload")).get("i"));
         }
-        assertEquals(0L, ((Number) app.gatewayStatus().get("seqGaps")).longValue());
+        assertEquals(0L, app.statusCount("seqGaps"));
     }
 
     private List<Exchange> sessionEvents() {
@@ -89,7 +89,7 @@ class EventSequenceTest extends GatewayTestSupport {
                 .filter(e -> OpenClawConstants.LIFECYCLE_RESYNC.equals(e.getMessage().getHeader(OpenClawConstants.EVENT)))
                 .findFirst().orElseThrow();
         assertEquals(Map.of("expected", 4L, "received", 7L), resync.getMessage().getBody(Map.class));
-        assertEquals(1L, ((Number) app.gatewayStatus().get("seqGaps")).longValue());
+        assertEquals(1L, app.statusCount("seqGaps"));
 
         conn.close(1012, "service restart");
         await("reconnected", Duration.ofSeconds(5), () -> gateway.connections.size() == 2
@@ -97,7 +97,7 @@ class EventSequenceTest extends GatewayTestSupport {
         gateway.last().event("presence", Map.of("presence", List.of())); // seq 2 on the new socket: no gap
         await("event on new socket", Duration.ofSeconds(5), () -> events.getExchanges().stream()
                 .anyMatch(e -> gateway.last().connId.equals(e.getMessage().getHeader(OpenClawConstants.CONN_ID)) && seq(e) == 2));
-        assertEquals(1L, ((Number) app.gatewayStatus().get("seqGaps")).longValue());
+        assertEquals(1L, app.statusCount("seqGaps"));
 
         List<Object> names = lifecycle.getExchanges().stream()
                 .map(e -> e.getMessage().getHeader(OpenClawConstants.EVENT)).toList();

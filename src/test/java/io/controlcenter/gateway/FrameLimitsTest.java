@@ -40,6 +40,6 @@ class FrameLimitsTest extends GatewayTestSupport {
         assertEquals(GatewayRpcException.CONNECTION_CLOSED, ((GatewayRpcException) e.getCause()).getCode());
         await("reconnected", Duration.ofSeconds(5), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
         assertEquals((short) 1009, gateway.connections.get(0).clientCloseCode);
-        assertEquals(1L, ((Number) app.gatewayStatus().get("oversizedFrames")).longValue());
+        assertEquals(1L, app.statusCount("oversizedFrames"));
     }
 }

@@ -24,9 +24,9 @@ class MalformedFramesTest extends GatewayTestSupport {
         conn.sendText("{\"event\":\"no type\"}");
         conn.sendText("{\"type\":\"telemetry\",\"payload\":{}}");
 
-        await("counted", Duration.ofSeconds(5), () -> ((Number) app.gatewayStatus().get("unknownFrames")).longValue() == 1);
+        await("counted", Duration.ofSeconds(5), () -> app.statusCount("unknownFrames") == 1);
         Map<String, Object> status = app.gatewayStatus();
-        assertEquals(4L, ((Number) status.get("malformedFrames")).longValue());
+        assertEquals(4L, app.statusCount("malformedFrames"));
         assertEquals("connected", status.get("state"));
         assertEquals(conn.connId, status.get("connId"));
         assertEquals("main", ((Map<?, ?>) app.call("agents.list", Map.of())).get("defaultId"));

@@ -76,8 +76,8 @@ class PairingTest extends FleetTestSupport {
         // the device token issued with the approval is kept for the next connects
         String deviceId = (String) app.gatewayStatus().get("deviceId");
         await("the device token stored", Duration.ofSeconds(5), () -> count("SELECT count(*) FROM device_tokens") == 1);
-        assertEquals(gateway.devices.tokenOf(deviceId), sql("SELECT token FROM device_tokens WHERE gateway = 'default'")
-                .get(0).get("token"));
+        assertEquals(gateway.devices.tokenOf(deviceId),
+                app.query("SELECT token FROM device_tokens WHERE gateway = 'default'").get(0).get("token"));
         assertEquals(true, app.gatewayStatus().get("deviceTokenKept"));
     }
 

@@ -40,7 +40,7 @@ class ReconnectBackoffTest extends GatewayTestSupport {
         gateway.last().close(1012, "service restart");
         await("reconnected", Duration.ofSeconds(5), () -> gateway.connections.size() == 9 && gateway.last().helloSent);
         assertTrue(gapMs(8) < 600, "after a hello-ok the backoff starts again at 100 ms, was " + gapMs(8));
-        assertEquals(1L, ((Number) app.gatewayStatus().get("reconnects")).longValue());
+        assertEquals(1L, app.statusCount("reconnects"));
     }
 
     @Test

@@ -83,7 +83,7 @@ class RpcCorrelationTest extends GatewayTestSupport {
         assertEquals(GatewayRpcException.TIMEOUT, ((GatewayRpcException) byRoute.getCause()).getCode());
 
         gateway.last().respond(held.get(0).get("id"), Map.of("late", true));
-        await("late response counted", Duration.ofSeconds(5), () -> ((Number) app.gatewayStatus().get("lateResponses")).longValue() == 1);
+        await("late response counted", Duration.ofSeconds(5), () -> app.statusCount("lateResponses") == 1);
         assertEquals("connected", app.gatewayStatus().get("state"));
         assertEquals("main", ((Map<?, ?>) app.call("agents.list", Map.of())).get("defaultId"));
     }

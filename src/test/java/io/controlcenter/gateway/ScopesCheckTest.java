@@ -23,7 +23,7 @@ class ScopesCheckTest extends FleetTestSupport {
     @Test
     void withoutReadTheConnectionFailsWithMissingScopesInsteadOfLookingHealthy() {
         fleet.agents(2).install(gateway);
-        gateway.devices.grantOverride = List.of(); // what a backend beyond loopback gets without pairing (frame 70)
+        gateway.devices.grantOverride = List.of(); // what a gateway beyond loopback grants a connect without a device
         start();
         await("failed", Duration.ofSeconds(5), () -> app.client().getGatewayState() == GatewayState.FAILED);
 

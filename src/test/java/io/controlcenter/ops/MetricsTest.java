@@ -29,7 +29,7 @@ class MetricsTest extends GatewayTestSupport {
         start();
         awaitConnected();
         await("first sync stored", Duration.ofSeconds(10), () -> app.metrics().valueOrZero(
-                "controlcenter_fleet_syncs_total", GW, "reason=\"connected\"") == 1 && counter("pendingCalls") == 0);
+                "controlcenter_fleet_syncs_total", GW, "reason=\"connected\"") == 1 && app.statusCount("pendingCalls") == 0);
         try (SseStream browser = SseStream.open(app.port(), "/api/events")) {
             browser.awaitEvents(1, Duration.ofSeconds(5));
             for (int i = 0; i < 3; i++) {

@@ -73,7 +73,7 @@ class RouteReloadTest extends GatewayTestSupport {
             assertEquals("v2", app.get("/api/routes-version").body());
 
             assertEquals(1, gateway.connections.size(), "the gateway saw one connection throughout");
-            assertEquals(0L, counter("reconnects"));
+            assertEquals(0L, app.statusCount("reconnects"));
             assertEquals("connected", app.gatewayStatus().get("state"));
         }
     }

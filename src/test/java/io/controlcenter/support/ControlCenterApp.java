@@ -230,6 +230,18 @@ public final class ControlCenterApp implements AutoCloseable {
         }
     }
 
+    /**
+     * A number of GET /api/gateway: a counter ({@code reconnects}, {@code seqGaps}, {@code connectAttempts}, …) or a gauge
+     * ({@code pendingCalls}); an AssertionError naming the status when it has no such number.
+     */
+    public long statusCount(String field) {
+        Map<String, Object> status = gatewayStatus();
+        if (!(status.get(field) instanceof Number n)) {
+            throw new AssertionError("GET /api/gateway has no number " + field + ": " + status);
+        }
+        return n.longValue();
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

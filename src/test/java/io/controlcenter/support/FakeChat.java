@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The chat side of a {@link FakeGateway} as the real gateway behaves (docs/PROTOCOL-NOTES.md, frames 20-24, 60-66):
+ * The chat side of a {@link FakeGateway} as the real gateway behaves (docs/PROTOCOL-NOTES.md, "Chat"):
  * chat.send answers {runId = idempotencyKey, status started} and a repeated key {status ok} with no new run;
  * chat.history returns the session's transcript (user messages keyed {@code <runId>:user}, replies carrying
  * {@code __openclaw.runId}) and its active runs; chat.abort sends {@code aborted} with the partial text before its

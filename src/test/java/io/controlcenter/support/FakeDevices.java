@@ -42,7 +42,7 @@ public final class FakeDevices {
     private record Paired(List<String> scopes, String token) {
     }
 
-    /** Beyond loopback: pairing applies (frames 70–75). */
+    /** Beyond loopback: pairing applies (docs/PROTOCOL-NOTES.md, "Beyond loopback"; frames 71 and 74). */
     public volatile boolean remote;
     /** When set, hello-ok grants exactly these scopes (a gateway that narrowed them; the scope check's test). */
     public volatile List<String> grantOverride;

@@ -45,10 +45,6 @@ public abstract class GatewayTestSupport {
         }
     }
 
-    protected long counter(String name) {
-        return ((Number) app.gatewayStatus().get(name)).longValue();
-    }
-
     @AfterEach
     void stopAll() {
         if (app != null) {

@@ -105,8 +105,19 @@ public final class RealGateway implements AutoCloseable {
         return port;
     }
 
+    /** The address it is reached at: loopback, or its namespace's address. */
+    public String host() {
+        return namespace == null ? "127.0.0.1" : namespace.address();
+    }
+
+    /** Its WebSocket URL. */
     public String url() {
-        return "ws://" + (namespace == null ? "127.0.0.1" : namespace.address()) + ":" + port + "/";
+        return "ws://" + host() + ":" + port + "/";
+    }
+
+    /** Its HTTP URL (the polling fallback's {@code gateway.http-url}): the same port. */
+    public String httpUrl() {
+        return "http://" + host() + ":" + port;
     }
 
     public String token() {
