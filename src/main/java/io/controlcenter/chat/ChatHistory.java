@@ -43,9 +43,12 @@ public final class ChatHistory {
         event.put("sessionKey", Json.string(run, "sessionKey"));
         event.put("agentId", Json.string(run, "agentId"));
         event.put("source", "reconcile");
+        if (running(runId, history)) {
+            return null; // its next events arrive live (a run with tool calls has replies before its last)
+        }
         Map<String, Object> reply = reply(runId, history);
-        if (reply != null) {
-            String stopReason = Json.string(reply, "stopReason");
+        String stopReason = Json.string(reply, "stopReason");
+        if (reply != null && !"toolUse".equals(stopReason)) {
             if ("assistant".equals(reply.get("role")) && !"error".equals(stopReason)) {
                 event.put("state", "aborted".equals(stopReason) ? "aborted" : "final");
                 event.put("stopReason", stopReason);
@@ -53,32 +56,44 @@ public final class ChatHistory {
                 event.put("usage", reply.get("usage"));
             } else {
                 event.put("state", "error");
-                event.put("errorMessage", ChatText.messageText(reply));
+                String error = Json.string(reply, "errorMessage");
+                event.put("errorMessage", error != null && !error.isBlank() ? error : ChatText.messageText(reply));
             }
             return event;
         }
-        if (running(runId, history) || !sent(runId, history)) {
-            return null; // still running: its next events arrive live; or the gateway never had it
+        if (reply == null && !sent(runId, history)) {
+            return null; // the gateway never had it (no user message of the run, no reply)
         }
         event.put("state", "error");
         event.put("errorMessage", "the run ended without a reply while Control Center was disconnected");
         return event;
     }
 
-    /** Whether the gateway never received this run: no user message for it, no reply, not running. */
+    /** Whether the gateway never received this run: no user message for it, no reply, not running (null: unknown). */
     public static boolean neverReceived(Map<String, Object> run, Map<String, Object> history) {
         String runId = Json.string(run, "runId");
-        return !sent(runId, history) && reply(runId, history) == null && !running(runId, history);
+        return history != null && !sent(runId, history) && reply(runId, history) == null && !running(runId, history);
     }
 
-    /** The run's reply in the history (an assistant message, or the message a failed run left), or null. */
+    /**
+     * The run's reply in the history: its last assistant message (a run with tool calls has one per model turn), else
+     * the last other message it left (a failed run's note); tool results are not replies. Null when there is none.
+     */
     private static Map<String, Object> reply(String runId, Map<String, Object> history) {
+        Map<String, Object> assistant = null;
+        Map<String, Object> other = null;
         for (Map<String, Object> m : messages(history)) {
-            if (!"user".equals(m.get("role")) && runId.equals(runOf(m))) {
-                return m;
+            Object role = m.get("role");
+            if ("user".equals(role) || "toolResult".equals(role) || !runId.equals(runOf(m))) {
+                continue;
+            }
+            if ("assistant".equals(role)) {
+                assistant = m;
+            } else {
+                other = m;
             }
         }
-        return null;
+        return assistant != null ? assistant : other;
     }
 
     /** Whether the history holds the user message that started the run. */

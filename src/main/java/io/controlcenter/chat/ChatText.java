@@ -29,18 +29,14 @@ record ChatText(String text, String increment, boolean replace) {
     }
 
     private static ChatText delta(String shown, String full, String deltaText, boolean replace) {
-        if (full == null) {
-            full = replace || deltaText == null ? deltaText : shown + deltaText;
-        }
-        if (full == null) {
-            full = shown;
-        }
         if (replace) {
-            return new ChatText(full, deltaText != null ? deltaText : full, true);
+            String text = full != null ? full : deltaText != null ? deltaText : shown;
+            return new ChatText(text, deltaText != null ? deltaText : text, true);
         }
-        if (deltaText != null) {
-            return new ChatText(full, deltaText, false);
+        if (full == null) {
+            return deltaText == null ? new ChatText(shown, null, false) : new ChatText(shown + deltaText, deltaText, false);
         }
+        // the cumulative message is the truth: the gateway's deltaText is relative to what it sent, not to what was shown
         if (full.startsWith(shown)) {
             return new ChatText(full, full.substring(shown.length()), false);
         }

@@ -122,4 +122,46 @@ class ChatHistoryOutcomeTest {
         assertFalse(ChatHistory.neverReceived(run("cron-1"),
                 history(List.of(), assistant("cron-1", "Daily report.", "stop"))));
     }
+
+    @Test
+    void aRunWithToolCallsEndsWithItsLastReplyNotItsFirst() {
+        Map<String, Object> toolCall = assistant("tools", "", "toolUse");
+        Map<String, Object> toolResult = new java.util.LinkedHashMap<>(Map.of("role", "toolResult", "content", "42 files",
+                "__openclaw", Map.of("id", "entry-t-tools", "runId", "tools", "seq", 3)));
+        Map<String, Object> event = ChatHistory.outcome(run("tools"), history(List.of(), user("tools", "count the files"),
+                toolCall, toolResult, assistant("tools", "There are 42 files.", "stop")));
+
+        assertEquals("final", event.get("state"));
+        assertEquals("There are 42 files.", ChatText.messageText(event.get("message")));
+    }
+
+    @Test
+    void aRunStillActiveAfterAToolCallHasNoOutcomeYet() {
+        assertNull(ChatHistory.outcome(run("tools"), history(List.of("tools"), user("tools", "count the files"),
+                assistant("tools", "", "toolUse"))));
+    }
+
+    @Test
+    void aRunThatEndedOnAToolCallWithoutAFinalReplyEndsInError() {
+        Map<String, Object> event = ChatHistory.outcome(run("tools"), history(List.of(), user("tools", "count the files"),
+                assistant("tools", "", "toolUse")));
+
+        assertEquals("error", event.get("state"));
+        assertEquals("the run ended without a reply while Control Center was disconnected", event.get("errorMessage"));
+    }
+
+    @Test
+    void aFailedReplyNamesTheGatewaysErrorMessageOverItsEmptyText() {
+        Map<String, Object> reply = assistant("failing", "", "error");
+        reply.put("errorMessage", "429 rate limited by the provider");
+        Map<String, Object> event = ChatHistory.outcome(run("failing"), history(List.of(), user("failing", "hi"), reply));
+
+        assertEquals("error", event.get("state"));
+        assertEquals("429 rate limited by the provider", event.get("errorMessage"));
+    }
+
+    @Test
+    void withoutAHistoryARunIsNotTakenAsNeverReceived() {
+        assertFalse(ChatHistory.neverReceived(run("lost"), null));
+    }
 }

@@ -62,6 +62,13 @@ class ChatTextTest {
     }
 
     @Test
+    void aDeltaTextBesideAMessageThatNoLongerExtendsWhatWasShownReplacesItWithTheMessage() {
+        // " again" is relative to the gateway's last text, not to "Hello there": the message says what the text is
+        assertEquals(new ChatText("Hello world again", "Hello world again", true),
+                ChatText.after("Hello there", "delta", payload("deltaText", " again", "message", message("Hello world again"))));
+    }
+
+    @Test
     void theGatewaysReplaceFlagReplacesWithTheDeltaText() {
         assertEquals(new ChatText("Better", "Better", true),
                 ChatText.after("Draft", "delta", payload("deltaText", "Better", "replace", true)));
