@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
+import io.controlcenter.gateway.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -68,6 +69,9 @@ public class ApiSecurity implements CamelConfiguration {
     /** Lets a request through when it carries the token; answers 401 otherwise, naming neither what was sent nor the token. */
     static final class TokenHandler implements AuthenticationHandler {
 
+        private static final String REFUSED = Json.write(ApiErrors.body(
+                "missing or wrong API token: send Authorization: Bearer <CC_API_TOKEN>", "UNAUTHORIZED"));
+
         private final byte[] token;
         private final String ssePath;
 
@@ -85,7 +89,7 @@ public class ApiSecurity implements CamelConfiguration {
             ctx.response().setStatusCode(401)
                     .putHeader("WWW-Authenticate", "Bearer realm=\"control-center\"")
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"error\": \"missing or wrong API token: send Authorization: Bearer <CC_API_TOKEN>\"}");
+                    .end(REFUSED);
         }
 
         private String presented(HttpServerRequest request) {

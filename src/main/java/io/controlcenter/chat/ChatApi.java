@@ -1,19 +1,21 @@
 package io.controlcenter.chat;
 
-import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.controlcenter.api.ApiErrors;
+import io.controlcenter.api.ConflictException;
+import io.controlcenter.api.NotFoundException;
 import io.controlcenter.gateway.GatewayRpcException;
 import io.controlcenter.gateway.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The chat API of routes/api-chat.yaml: requests checked and turned into gateway calls, answers shaped, failures
- * turned into HTTP statuses with the reason. Bound as {@code chatApi}.
+ * The chat API of routes/api-chat.yaml: requests checked and turned into gateway calls, answers shaped, a failed send
+ * recorded against its run ({@link ApiErrors} answers the failures). Bound as {@code chatApi}.
  */
 public class ChatApi {
 
@@ -166,54 +168,15 @@ public class ChatApi {
     }
 
     /**
-     * The reply to a failed chat request: status and {error, code}. A failed send is recorded against its run; when
-     * the gateway may have taken it (no answer in time), the reconcile after the next connect ({@link ChatReconcile}) settles it.
+     * A send the gateway refused or never answered (routes/api-chat.yaml, before the error is answered): recorded
+     * against its run. When the gateway may have taken it (no answer in time), the reconcile after the next connect
+     * ({@link ChatReconcile}) settles it.
      */
-    public Map<String, Object> failed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status;
-        String code;
-        String message = e == null ? "unknown error" : e.getMessage();
-        if (e instanceof GatewayRpcException rpc) {
-            code = rpc.getCode();
-            status = switch (code) {
-                case GatewayRpcException.NOT_CONNECTED -> 503;
-                case GatewayRpcException.TIMEOUT, GatewayRpcException.CONNECTION_CLOSED -> 504;
-                case "INVALID_REQUEST" -> 400;
-                case "FORBIDDEN" -> 403;
-                case "NOT_FOUND" -> 404;
-                default -> 502;
-            };
-            if ("MISSING_SCOPE".equals(rpc.getDetailCode())) {
-                Object scope = rpc.getDetails().get("missingScope");
-                message = "gateway " + gateway + " did not grant Control Center " + scope + ", which " + rpc.getMethod()
-                        + " needs: add " + scope + " to gateway.scopes (GATEWAY_SCOPES), restart, and approve the scope "
-                        + "upgrade on the gateway host (openclaw devices list; openclaw devices approve <requestId>)";
-            }
-            String runId = exchange.getProperty(RUN_ID, String.class);
-            if (runId != null) {
-                boolean maybeTaken = status == 504;
-                store.sendFailed(gateway, runId, message, !maybeTaken);
-            }
-        } else if (e instanceof ConflictException) {
-            status = 409;
-            code = "CONFLICT";
-        } else if (e instanceof NotFoundException) {
-            status = 404;
-            code = "NOT_FOUND";
-        } else if (e instanceof IllegalArgumentException) {
-            status = 400;
-            code = "INVALID_REQUEST";
-        } else {
-            status = 500;
-            code = "INTERNAL";
-        }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("error", message);
-        out.put("code", code);
-        return out;
+    public void sendFailed(Exchange exchange) {
+        GatewayRpcException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayRpcException.class);
+        boolean maybeTaken = GatewayRpcException.TIMEOUT.equals(e.getCode())
+                || GatewayRpcException.CONNECTION_CLOSED.equals(e.getCode());
+        store.sendFailed(gateway, exchange.getProperty(RUN_ID, String.class), ApiErrors.message(gateway, e), !maybeTaken);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -226,6 +189,7 @@ public class ChatApi {
         return key;
     }
 
+    /** The request body, which the REST binding has read from JSON: an object, or nothing. */
     private static Map<String, Object> body(Message in) {
         Object body = in.getBody();
         if (body instanceof Map<?, ?>) {
@@ -235,11 +199,7 @@ public class ChatApi {
         if (text == null || text.isBlank()) {
             return Map.of();
         }
-        try {
-            return Json.parseObject(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the body is not a JSON object");
-        }
+        throw new IllegalArgumentException("the body is not a JSON object");
     }
 
     private static String text(Map<String, Object> body, String field, boolean required) {
@@ -254,19 +214,5 @@ public class ChatApi {
             throw new IllegalArgumentException(field + " must be a string");
         }
         return s;
-    }
-
-    /** A request that contradicts an earlier one (409). */
-    public static class ConflictException extends RuntimeException {
-        public ConflictException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** A run or session that does not exist (404). */
-    public static class NotFoundException extends RuntimeException {
-        public NotFoundException(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import io.controlcenter.gateway.Json;
 
-/** Shapes of the dashboard API (routes/api-fleet.yaml): query parameters in, cards out. */
+/** Shapes of the dashboard API (routes/api-fleet.yaml): query parameters checked, cards out. */
 public final class FleetApi {
 
     private FleetApi() {
@@ -19,10 +19,7 @@ public final class FleetApi {
         Map<String, Object> q = new HashMap<>();
         q.put("gateway", gateway);
         q.put("agentId", agentId == null || agentId.isBlank() ? null : agentId);
-        if (active != null && !active.isBlank() && !active.equals("true") && !active.equals("false")) {
-            throw new IllegalArgumentException("active must be true or false");
-        }
-        q.put("active", active == null || active.isBlank() ? null : active);
+        q.put("active", flag("active", active));
         int n;
         try {
             n = limit == null || limit.isBlank() ? 1000 : Integer.parseInt(limit);
@@ -34,6 +31,17 @@ public final class FleetApi {
         }
         q.put("limit", n);
         return q;
+    }
+
+    /** A true/false query parameter {@code name}: its value, null when absent; anything else is a 400 naming it. */
+    public static String flag(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(name + " must be true or false");
+        }
+        return value;
     }
 
     /** Rows of the sessions table as session cards; run state from chat events overrides the stored row's. */
