@@ -2,12 +2,14 @@ package io.controlcenter.fleet;
 
 import javax.sql.DataSource;
 
+import io.controlcenter.db.Database;
 import io.controlcenter.ops.Meters;
 import io.controlcenter.sse.SseHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Binds the fleet beans the routes in routes/fleet.yaml call: {@code fleetStore}, {@code fleetBatcher},
@@ -16,19 +18,17 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public class FleetConfiguration implements CamelConfiguration {
 
+    @PropertyInject(value = "gateway.name", defaultValue = "default")
+    private String gateway;
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertiesComponent pc = context.getPropertiesComponent();
         FleetSettings settings = FleetSettings.load(context);
-        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        if (dataSource == null) {
-            throw new IllegalStateException("no dataSource: the database configuration must come first in "
-                    + "camel.main.configuration-classes");
-        }
+        DataSource dataSource = CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class);
         MeterRegistry meters = Meters.registry(context);
         FleetStore store = new FleetStore(dataSource, meters);
         FleetBatcher batcher = new FleetBatcher(settings.queueSize(), settings.batchMaxSize(), settings.batchMaxDelayMs(),
-                "direct:fleet-batch");
+                settings.batchEndpoint());
         batcher.setCamelContext(context);
         batcher.bindTo(meters);
         store.setAgentUpdateInterval(settings.agentUpdateIntervalMs(), () -> batcher.getQueued() > 0);
@@ -37,7 +37,6 @@ public class FleetConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fleetSync", new FleetSync(settings.syncPageSize(), meters));
         context.addService(batcher, true, true);
 
-        String gateway = pc.resolveProperty("gateway.name").orElse("default");
         SseHub hub = context.getRegistry().lookupByNameAndType("sseHub", SseHub.class);
         if (hub != null) {
             hub.setReplay(store::since);
