@@ -5,6 +5,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.controlcenter.db.Database;
+import io.controlcenter.gateway.GatewaySettings;
 import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -26,15 +27,17 @@ public class ChatConfiguration implements CamelConfiguration {
         ChatSettings settings = ChatSettings.load(context);
         ChatStore store = new ChatStore(CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class));
         ChatTracker tracker = new ChatTracker(settings.dedupeTtlMs(), settings.cooldownMs());
-        for (Map<String, Object> run : store.inFlight(gateway)) {
-            if (run.get("startedBy") != null) {
-                tracker.expectRun(gateway, (String) run.get("runId")); // started here before a restart
+        for (String name : GatewaySettings.names(context)) {
+            for (Map<String, Object> run : store.inFlight(name)) {
+                if (run.get("startedBy") != null) {
+                    tracker.expectRun(name, (String) run.get("runId")); // started here before a restart
+                }
             }
         }
         context.getRegistry().bind("chatStore", store);
         context.getRegistry().bind("chatTracker", tracker);
         context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));
-        context.getRegistry().bind("chatReconcile", new ChatReconcile(gateway, store));
+        context.getRegistry().bind("chatReconcile", new ChatReconcile(store));
         tracker.bindTo(Meters.registry(context));
         context.addService(tracker, true, true); // its counters in JMX
     }

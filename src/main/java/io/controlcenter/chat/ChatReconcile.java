@@ -13,23 +13,22 @@ import org.apache.camel.Message;
 /**
  * After a (re)connect, settles the runs that were in flight while the connection was down (route
  * {@code chat-reconcile}): each run's session history tells how it ended, and that end continues as the chat event the
- * gateway would have sent, through {@code direct:chat-event} like any other. Bound as {@code chatReconcile}.
+ * gateway would have sent, through {@code direct:chat-event} like any other. Bound as {@code chatReconcile}; the route
+ * runs per gateway and names it (header {@code OpenClawGateway}).
  */
 public class ChatReconcile {
 
     /** Exchange property: the run being looked up. */
     public static final String RUN = "run";
 
-    private final String gateway;
     private final ChatStore store;
 
-    public ChatReconcile(String gateway, ChatStore store) {
-        this.gateway = gateway;
+    public ChatReconcile(ChatStore store) {
         this.store = store;
     }
 
-    /** Runs not known to have ended, each a map with runId, sessionKey, agentId, state, startedBy. */
-    public List<Map<String, Object>> inFlight() throws SQLException {
+    /** Runs of {@code gateway} not known to have ended, each a map with runId, sessionKey, agentId, state, startedBy. */
+    public List<Map<String, Object>> inFlight(String gateway) throws SQLException {
         return store.inFlight(gateway);
     }
 
@@ -50,6 +49,7 @@ public class ChatReconcile {
         @SuppressWarnings("unchecked")
         Map<String, Object> run = exchange.getProperty(RUN, Map.class);
         Message in = exchange.getMessage();
+        String gateway = in.getHeader(OpenClawConstants.GATEWAY, String.class);
         Map<String, Object> history = Json.map(in.getBody());
         Map<String, Object> event = ChatHistory.outcome(run, history);
         if (event == null) {

@@ -23,6 +23,7 @@ public class ConfigurationCheck implements CamelConfiguration {
         for (String gateway : GatewaySettings.names(context)) {
             GatewaySettings.load(context, gateway);
         }
+        GatewaySettings.required(context);
         DeviceSettings.load(context);
         DatabaseSettings.load(context);
         SseSettings.load(context);

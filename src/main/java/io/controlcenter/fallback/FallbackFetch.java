@@ -57,7 +57,11 @@ public class FallbackFetch {
         snapshot.setAgentsComplete(Boolean.TRUE.equals(details.get("allowAny")));
     }
 
-    /** One sessions_list page; {@code hasActiveRun} is not in it: a session runs while its status is running or queued. */
+    /**
+     * One sessions_list page; {@code hasActiveRun} is not in it: a session runs while its status is running or queued.
+     * An agent that owns a session is an agent polling can see, also when agents_list leaves it out (it lists only the
+     * agents the gateway's config lets the caller address, by default just the default agent): it is added.
+     */
     @SuppressWarnings("unchecked")
     public void sessionsPage(FleetSnapshot snapshot, String response) throws IOException {
         Map<String, Object> details = details(response);
@@ -67,10 +71,26 @@ public class FallbackFetch {
             Object status = row.get("status");
             r.put("hasActiveRun", "running".equals(status) || "queued".equals(status));
             rows.add(r);
+            addAgent(snapshot, Json.string(row, "agentId"));
         }
         Map<String, Object> page = new LinkedHashMap<>(details);
         page.put("sessions", rows);
         snapshot.addSessionsPage(page);
+    }
+
+    /** Adds {@code agentId} to the snapshot's agents unless listed (only its id: the stored agent keeps what it has). */
+    @SuppressWarnings("unchecked")
+    private static void addAgent(FleetSnapshot snapshot, String agentId) {
+        Map<String, Object> list = snapshot.getAgents();
+        if (agentId == null || list == null) {
+            return;
+        }
+        List<Map<String, Object>> agents = (List<Map<String, Object>>) list.get("agents");
+        if (agents.stream().noneMatch(a -> agentId.equals(a.get("id")))) {
+            Map<String, Object> agent = new LinkedHashMap<>();
+            agent.put("id", agentId);
+            agents.add(agent);
+        }
     }
 
     /** {@code result.details} of a tools/invoke answer ({@code content[0].text} holds the same, as text). */

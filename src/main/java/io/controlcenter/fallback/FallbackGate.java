@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +28,16 @@ import org.slf4j.LoggerFactory;
  * WebSocket (the same token would fail over HTTP too) does not start polling.
  */
 @ManagedResource(description = "HTTP polling fallback of the gateway connection")
-public class FallbackGate extends ServiceSupport implements MeterBinder {
+public class FallbackGate implements MeterBinder {
+
+    /** Each gateway's gate is the bean {@code fallbackGate-<gateway>}. */
+    public static final String BEAN_PREFIX = "fallbackGate-";
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackGate.class);
     private static final Set<String> AUTH_FAILURES = Set.of("DEVICE_IDENTITY_REQUIRED", "NOT_PAIRED", "PAIRING_REQUIRED",
             "CLOSE_4001", "MISSING_SCOPES");
 
+    private final String gateway;
     private final Supplier<GatewayClient> clients;
     private final Duration startupWait;
     private final Duration grace;
@@ -49,7 +52,9 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
     private final AtomicLong transitions = new AtomicLong();
 
     /** {@code client} is looked up when first needed: the connection is made by the routes, not by configuration. */
-    public FallbackGate(Supplier<GatewayClient> client, Duration startupWait, Duration grace, Duration interval) {
+    public FallbackGate(String gateway, Supplier<GatewayClient> client, Duration startupWait, Duration grace,
+                        Duration interval) {
+        this.gateway = gateway;
         this.clients = client;
         this.startupWait = startupWait;
         this.grace = grace;
@@ -66,10 +71,10 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
         if (warranted != active) {
             active = warranted;
             if (warranted) {
-                LOG.warn("Gateway {}: WebSocket down since {}; polling over HTTP every {} s", client().getGatewayName(),
+                LOG.warn("Gateway {}: WebSocket down since {}; polling over HTTP every {} s", gateway,
                         client().getDownSince(), interval.toSeconds());
             } else {
-                LOG.info("Gateway {}: {}; HTTP polling stands down", client().getGatewayName(),
+                LOG.info("Gateway {}: {}; HTTP polling stands down", gateway,
                         client().getGatewayState() == GatewayState.CONNECTED ? "WebSocket connected"
                                 : "WebSocket refused our credentials (" + client().getErrorCode() + ")");
             }
@@ -111,7 +116,7 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
         if (!state.equals(breaker)) {
             transitions.incrementAndGet();
             String line = "Gateway {}: HTTP polling circuit breaker {} -> {}{}";
-            Object[] args = {client().getGatewayName(), breaker, state, lastError == null ? "" : " (" + lastError + ")"};
+            Object[] args = {gateway, breaker, state, lastError == null ? "" : " (" + lastError + ")"};
             if ("CLOSED".equals(state)) {
                 LOG.info(line, args);
             } else {
@@ -167,14 +172,15 @@ public class FallbackGate extends ServiceSupport implements MeterBinder {
         String name = Meters.PREFIX + "fallback.";
         for (String state : new String[] {"CLOSED", "OPEN", "HALF_OPEN"}) {
             Gauge.builder(name + "breaker.state", this, g -> state.equals(g.breaker) ? 1 : 0).tag("state", state)
+                    .tag("gateway", gateway)
                     .description("1 for the circuit breaker's current state of the HTTP polling fallback")
                     .register(registry);
         }
-        Gauge.builder(name + "active", this, g -> g.active ? 1 : 0)
+        Gauge.builder(name + "active", this, g -> g.active ? 1 : 0).tag("gateway", gateway)
                 .description("1 while polling over HTTP is warranted (WebSocket down past the wait)").register(registry);
-        FunctionCounter.builder(name + "polls", this, FallbackGate::getPolls)
+        FunctionCounter.builder(name + "polls", this, FallbackGate::getPolls).tag("gateway", gateway)
                 .description("Polls made (including those the open breaker refused)").register(registry);
-        FunctionCounter.builder(name + "poll.failures", this, FallbackGate::getFailures)
+        FunctionCounter.builder(name + "poll.failures", this, FallbackGate::getFailures).tag("gateway", gateway)
                 .description("Polls that failed or were refused by the open breaker").register(registry);
     }
 

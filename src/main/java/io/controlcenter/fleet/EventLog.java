@@ -101,8 +101,9 @@ final class EventLog {
             FleetMessages.Message m = FleetMessages.of(row.gateway(), row.event(), row.payload());
             if (m != null) {
                 // a message whose data is the stored payload (chat, Control Center's own) is not written twice
-                messages.add(m.data() == row.payload() ? new SseMessage(ids[i], m.event(), payloads[i], m.sessionKey())
-                        : sse(ids[i], m));
+                messages.add(m.data() == row.payload()
+                        ? new SseMessage(ids[i], m.event(), payloads[i], row.gateway(), m.sessionKey())
+                        : sse(ids[i], row.gateway(), m));
             }
         }
         try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
@@ -139,7 +140,7 @@ final class EventLog {
                         FleetMessages.Message m = FleetMessages.of(rs.getString(2), rs.getString(3),
                                 FleetMessages.stored(rs.getString(4)));
                         if (m != null) {
-                            out.add(sse(cursor, m));
+                            out.add(sse(cursor, rs.getString(2), m));
                         }
                     }
                 }
@@ -154,10 +155,11 @@ final class EventLog {
     }
 
     /**
-     * What a dashboard that connects without Last-Event-ID gets first: one fleet.update with the id of the newest
-     * event-log row, read in one consistent snapshot, so live messages after it continue exactly where it ends.
+     * What a dashboard that connects without Last-Event-ID gets first: a fleet.update per gateway, each with the id of
+     * the newest event-log row, read in one consistent snapshot, so live messages after it continue exactly where it
+     * ends.
      */
-    List<SseMessage> snapshot(String gateway) {
+    List<SseMessage> snapshot(List<String> gateways) {
         try (Connection c = cards.connection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -166,10 +168,13 @@ final class EventLog {
                      ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     long lastId = rs.getLong(1);
-                    SseMessage m = new SseMessage(lastId, FleetMessages.FLEET_UPDATE,
-                            Json.write(cards.fleet(c, gateway, AgentActivity.Pending.NONE)), null);
+                    List<SseMessage> fleets = new ArrayList<>();
+                    for (String gateway : gateways) {
+                        fleets.add(new SseMessage(lastId, FleetMessages.FLEET_UPDATE,
+                                Json.write(cards.fleet(c, gateway, AgentActivity.Pending.NONE)), gateway, null));
+                    }
                     c.commit();
-                    return List.of(m);
+                    return fleets;
                 }
             });
         } catch (SQLException e) {
@@ -194,7 +199,7 @@ final class EventLog {
         }
     }
 
-    private static SseMessage sse(long id, FleetMessages.Message m) {
-        return new SseMessage(id, m.event(), Json.write(m.data()), m.sessionKey());
+    private static SseMessage sse(long id, String gateway, FleetMessages.Message m) {
+        return new SseMessage(id, m.event(), Json.write(m.data()), gateway, m.sessionKey());
     }
 }

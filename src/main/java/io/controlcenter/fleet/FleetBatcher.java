@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the ordered stream of fleet events and sync snapshots into batches for {@code direct:fleet-batch} (one
- * transaction each, then the push). One writer thread takes whatever has queued up while the previous batch was
- * written and waits at most {@code maxDelayMs} for more, up to {@code maxBatch}: batches grow with the load (by size)
- * and a lone event waits no longer than the delay (by time). The queue is bounded: when the database
- * is slow or down, {@link #submit} blocks, and so the gateway connection pauses reading instead of dropping events.
+ * Turns the ordered streams of fleet events and sync snapshots, one per gateway, into batches for
+ * {@code fleet.batch.endpoint} (one transaction each, then the push). One writer thread takes whatever has queued up
+ * while the previous batch was written and waits at most {@code maxDelayMs} for more, up to {@code maxBatch}: batches
+ * grow with the load (by size) and a lone event waits no longer than the delay (by time). Each gateway has its own
+ * bounded queue, and a batch takes a fair share of each: a gateway that floods fills only its own queue, and the
+ * others' events go into the next batch. When the database is slow or down, {@link #submit} blocks, and so that
+ * gateway's connection pauses reading instead of dropping events. One writer keeps the event log's ids in the order
+ * the dashboards receive them.
  */
 @ManagedResource(description = "Fleet event batches to PostgreSQL")
 public class FleetBatcher extends ServiceSupport implements CamelContextAware, MeterBinder {
@@ -40,7 +45,12 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
 
     private final int maxBatch;
     private final long maxDelayNanos;
-    private final BlockingQueue<Object> queue;
+    private final int queueSize;
+    /** Per gateway, in the order the gateways first submitted. */
+    private final Map<String, BlockingQueue<Object>> queues = new ConcurrentHashMap<>();
+    /** One permit per queued item, whichever gateway's. */
+    private final Semaphore available = new Semaphore(0);
+    private int nextQueue;
     private final String target;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
@@ -51,7 +61,7 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
     private volatile boolean running;
 
     public FleetBatcher(int queueSize, int maxBatch, long maxDelayMs, String target) {
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queueSize = queueSize;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
         this.target = target;
@@ -81,19 +91,24 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
         String json = payload == null || event == null || event.startsWith("gateway.") ? null
                 : frame != null && frame.fields() == body && frame.payloadJson() != null ? frame.payloadJson()
                 : Json.write(payload);
-        queue.put(new FleetEvent(in.getHeader(OpenClawConstants.GATEWAY, String.class), event,
-                in.getHeader(OpenClawConstants.SEQ, Long.class),
+        String gateway = in.getHeader(OpenClawConstants.GATEWAY, String.class);
+        put(gateway, new FleetEvent(gateway, event, in.getHeader(OpenClawConstants.SEQ, Long.class),
                 receivedAt == null ? System.currentTimeMillis() : receivedAt, payload, json));
     }
 
     /** Queues what a sync read, behind the events that arrived while it ran. */
     public void submitSnapshot(FleetSnapshot snapshot) throws InterruptedException {
-        queue.put(snapshot);
+        put(snapshot.getGateway(), snapshot);
     }
 
     /** Queues session rows a sync has read so far (stored before the sync's snapshot, which follows them). */
     public void submitSessions(FleetSnapshot.SessionsPage page) throws InterruptedException {
-        queue.put(page);
+        put(page.gateway(), page);
+    }
+
+    private void put(String gateway, Object item) throws InterruptedException {
+        queues.computeIfAbsent(String.valueOf(gateway), g -> new ArrayBlockingQueue<>(queueSize)).put(item);
+        available.release();
     }
 
     @Override
@@ -109,31 +124,29 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
     protected void doStop() throws Exception {
         running = false;
         writer.join(TimeUnit.SECONDS.toMillis(30));
-        if (!queue.isEmpty()) {
-            LOG.warn("Stopped with {} fleet events not yet written; the next sync restores the state", queue.size());
+        if (getQueued() > 0) {
+            LOG.warn("Stopped with {} fleet events not yet written; the next sync restores the state", getQueued());
         }
         template.close();
     }
 
     private void writeLoop() {
         List<Object> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+        while (running || available.availablePermits() > 0) {
             try {
-                Object first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!available.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
+                available.release();
+                take(batch);
                 long deadline = System.nanoTime() + maxDelayNanos;
                 while (batch.size() < maxBatch) {
                     long left = deadline - System.nanoTime();
-                    Object next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-                    if (next == null) {
+                    if (left <= 0 || !available.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                         break;
                     }
-                    batch.add(next);
-                    queue.drainTo(batch, maxBatch - batch.size());
+                    available.release();
+                    take(batch);
                 }
                 write(batch);
             } catch (InterruptedException e) {
@@ -143,6 +156,25 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
                 batch = new ArrayList<>(maxBatch);
             }
         }
+    }
+
+    /**
+     * Moves queued items into {@code batch} (each gateway's in order) until it is full or nothing waits: each round
+     * takes an equal share of the room left from every gateway with items, starting with a different one each time.
+     */
+    private void take(List<Object> batch) {
+        List<BlockingQueue<Object>> all = List.copyOf(queues.values());
+        int taken = 0;
+        int before;
+        do {
+            before = taken;
+            int share = Math.max(1, (maxBatch - batch.size()) / all.size());
+            for (int i = 0; i < all.size() && batch.size() < maxBatch; i++) {
+                taken += all.get(Math.floorMod(nextQueue + i, all.size())).drainTo(batch, Math.min(share, maxBatch - batch.size()));
+            }
+        } while (taken > before && batch.size() < maxBatch);
+        nextQueue++;
+        available.acquireUninterruptibly(taken); // each item's permit follows its put at once
     }
 
     /** Hands the batch to the route; its error handler retries while the database is down, so this returns when stored. */
@@ -168,7 +200,7 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
 
     @ManagedAttribute(description = "Items waiting to be written")
     public int getQueued() {
-        return queue.size();
+        return queues.values().stream().mapToInt(BlockingQueue::size).sum();
     }
 
     @ManagedAttribute(description = "Batches written")

@@ -1,15 +1,19 @@
 package io.controlcenter.fleet;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import io.controlcenter.db.Database;
+import io.controlcenter.gateway.GatewaySettings;
 import io.controlcenter.ops.Meters;
 import io.controlcenter.sse.SseHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.support.CamelContextHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the fleet beans the routes in routes/fleet.yaml call: {@code fleetStore}, {@code fleetBatcher},
@@ -18,8 +22,7 @@ import org.apache.camel.support.CamelContextHelper;
  */
 public class FleetConfiguration implements CamelConfiguration {
 
-    @PropertyInject(value = "gateway.name", defaultValue = "default")
-    private String gateway;
+    private static final Logger LOG = LoggerFactory.getLogger(FleetConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -37,10 +40,19 @@ public class FleetConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fleetSync", new FleetSync(settings.syncPageSize(), meters));
         context.addService(batcher, true, true);
 
+        List<String> gateways = GatewaySettings.names(context);
+        for (String removed : store.configured(gateways)) {
+            LOG.info("Gateway {} is no longer in gateways: its history stays in the database (marked removed) and it "
+                    + "leaves the live views", removed);
+        }
+
         SseHub hub = context.getRegistry().lookupByNameAndType("sseHub", SseHub.class);
         if (hub != null) {
             hub.setReplay(store::since);
-            hub.setSnapshot(sessionKey -> sessionKey == null ? store.snapshot(gateway) : java.util.List.of());
+            // a fleet.update per gateway asked for; a session's stream starts with nothing
+            hub.setSnapshot(filter -> filter.sessionKey() != null ? List.of()
+                    : store.snapshot(filter.gateway() == null ? gateways
+                            : gateways.contains(filter.gateway()) ? List.of(filter.gateway()) : List.of()));
         }
     }
 }

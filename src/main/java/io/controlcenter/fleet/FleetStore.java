@@ -1,9 +1,11 @@
 package io.controlcenter.fleet;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -127,6 +129,30 @@ public class FleetStore {
         updates.setInterval(intervalMs, moreQueued);
     }
 
+    /**
+     * Records which gateways are configured: each one present (again), every other one removed since now, with its
+     * history kept. Returns the gateways newly removed.
+     */
+    public List<String> configured(List<String> gateways) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement present = c.prepareStatement("INSERT INTO gateways (name) SELECT unnest(CAST(? AS text[])) "
+                     + "ON CONFLICT (name) DO UPDATE SET removed_at = NULL");
+             PreparedStatement removed = c.prepareStatement("UPDATE gateways SET removed_at = now() "
+                     + "WHERE removed_at IS NULL AND name <> ALL(CAST(? AS text[])) RETURNING name")) {
+            Array names = c.createArrayOf("text", gateways.toArray());
+            present.setArray(1, names);
+            present.executeUpdate();
+            removed.setArray(1, names);
+            List<String> gone = new ArrayList<>();
+            try (ResultSet rs = removed.executeQuery()) {
+                while (rs.next()) {
+                    gone.add(rs.getString(1));
+                }
+            }
+            return gone;
+        }
+    }
+
     /** Agent cards for GET /api/agents: live agents, and gone ones too when asked. */
     public List<Map<String, Object>> agents(String gateway, String includeGone) throws SQLException {
         return cards.agents(gateway, includeGone);
@@ -142,9 +168,9 @@ public class FleetStore {
         return eventLog.since(lastId, limit);
     }
 
-    /** What a dashboard that connects without Last-Event-ID gets first: the fleet, with the newest event-log id. */
-    public List<SseMessage> snapshot(String gateway) {
-        return eventLog.snapshot(gateway);
+    /** What a dashboard that connects without Last-Event-ID gets first: each gateway's fleet, with the newest event-log id. */
+    public List<SseMessage> snapshot(List<String> gateways) {
+        return eventLog.snapshot(gateways);
     }
 
     /** Deletes event-log rows older than the retention ({@code fleet.event-log.retention}); returns how many. */

@@ -21,7 +21,10 @@ final class StateWrites {
     private static final String UPSERT_AGENT = """
             INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
-            ON CONFLICT (gateway, agent_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, a.name),
+            ON CONFLICT (gateway, agent_id) DO UPDATE SET
+                -- a polled agent known only by its id (it owns a session) keeps the name it has
+                name = CASE WHEN CAST(? AS boolean) AND EXCLUDED.name = EXCLUDED.agent_id THEN COALESCE(a.name, EXCLUDED.name)
+                            ELSE COALESCE(EXCLUDED.name, a.name) END,
                 emoji = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.emoji, a.emoji) ELSE EXCLUDED.emoji END,
                 avatar = CASE WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.avatar, a.avatar) ELSE EXCLUDED.avatar END,
                 is_default = EXCLUDED.is_default, model = COALESCE(EXCLUDED.model, a.model),
@@ -76,6 +79,7 @@ final class StateWrites {
                 ps.setBoolean(10, partial);
                 ps.setBoolean(11, partial);
                 ps.setBoolean(12, partial);
+                ps.setBoolean(13, partial);
                 ps.addBatch();
                 ids.add(id);
             }

@@ -47,6 +47,7 @@ public record GatewaySettings(
     public static final String PREFIX = "gateway.";
     /** The gateways Control Center connects to, by name (key {@code gateways}, environment {@code CC_GATEWAYS}). */
     public static final String NAMES = "gateways";
+    public static final String REQUIRED = "gateways.required";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     /** Names that would read as a setting of {@code gateway.<key>} rather than a gateway's own key. */
     private static final Set<String> RESERVED = Set.of("name", "ws-url", "token", "tls", "http-url", "scopes",
@@ -82,6 +83,26 @@ public record GatewaySettings(
             throw new ConfigurationException(NAMES + " (CC_GATEWAYS) is empty: name at least one gateway");
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * The gateways whose being down makes readiness DOWN ({@code gateways.required}); with none listed, readiness is
+     * DOWN only while every gateway is down. Each must be configured.
+     */
+    public static Set<String> required(CamelContext context) {
+        List<String> names = names(context);
+        Set<String> required = new LinkedHashSet<>();
+        for (String raw : new Settings(context.getPropertiesComponent(), "").string(REQUIRED, "").split(",")) {
+            String name = raw.trim();
+            if (!name.isEmpty() && !names.contains(name)) {
+                throw new ConfigurationException(REQUIRED + ": '" + name + "' is not one of the gateways ("
+                        + String.join(", ", names) + ")");
+            }
+            if (!name.isEmpty()) {
+                required.add(name);
+            }
+        }
+        return required;
     }
 
     /** Reads the settings of the configured gateway {@code name} (see {@link GatewayKeys} for where each comes from). */

@@ -3,6 +3,7 @@ package io.controlcenter.gateway;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.controlcenter.ops.GatewayMBeans;
 import io.controlcenter.ops.Meters;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,6 +13,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.service.ServiceHelper;
 
 /** The {@code openclaw:} component: one {@link GatewayClient} per configured gateway, shared by its endpoints. */
 @Component("openclaw")
@@ -34,14 +36,13 @@ public class OpenClawComponent extends DefaultComponent {
         return clients.computeIfAbsent(name, n -> {
             GatewayClient client = new GatewayClient(GatewaySettings.load(getCamelContext(), n), vertx(),
                     Meters.registry(getCamelContext()), devices());
-            try {
-                getCamelContext().addService(client, true, true);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start gateway client " + n, e);
-            }
+            // started and stopped with this component; in JMX under the gateway's name, not as one of Camel's services
+            ServiceHelper.startService(client);
+            GatewayMBeans.register(getCamelContext(), n, "GatewayClient", client);
             HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
             if (health != null) {
-                health.register(new GatewayHealthCheck(client));
+                boolean required = GatewaySettings.required(getCamelContext()).contains(n);
+                health.register(new GatewayHealthCheck(client, required, clients::values));
             }
             return client;
         });
@@ -79,6 +80,7 @@ public class OpenClawComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
+        ServiceHelper.stopService(clients.values());
         super.doStop();
         if (ownVertx && vertx != null) {
             vertx.close();

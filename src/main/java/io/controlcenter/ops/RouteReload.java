@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -16,6 +18,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.spi.RouteTemplateParameterSource;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -73,16 +78,66 @@ public class RouteReload implements CamelConfiguration {
             return; // a file being written (truncated first), or a second report of the same content
         }
         Set<String> before = routeIds(file);
+        List<RouteTemplateDefinition> templates = templates(file);
         try {
-            Set<String> ids = PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
+            model().removeRouteTemplateDefinitions(templates); // Camel adds a reloaded template beside the old one
+            Set<String> ids = new TreeSet<>(PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource)));
+            ids.addAll(fromTemplates(file, true));
             lastLoaded.put(key(file), text);
             lastRejected.remove(key(file));
             LOG.info("Routes file {} reloaded: {}", file, ids);
         } catch (Exception e) {
             lastRejected.put(key(file), text);
             LOG.error("Routes file {} rejected, the routes keep running as they were: {}", file, Messages.causes(e));
+            try {
+                // the routes made from the old templates run on: the old templates go back with them
+                model().removeRouteTemplateDefinitions(templates(file));
+                model().addRouteTemplateDefinitions(templates);
+                fromTemplates(file, false);
+            } catch (Exception again) {
+                LOG.error("Route templates of {} could not be put back: {}", file, Messages.causes(again));
+            }
             restore(file, resource, before);
         }
+    }
+
+    /**
+     * The routes made from the file's route templates (e.g. the flow of each gateway), made again from the templates as
+     * just loaded ({@code replace}: Camel replaces the templates, not the routes made from them), or only those missing.
+     * Returns their ids.
+     */
+    private Set<String> fromTemplates(Path file, boolean replace) throws Exception {
+        Model model = model();
+        Set<String> templates = templates(file).stream().map(RouteTemplateDefinition::getId).collect(Collectors.toSet());
+        Set<String> made = new TreeSet<>();
+        for (RouteTemplateParameterSource source : context.getRegistry().findByType(RouteTemplateParameterSource.class)) {
+            for (String routeId : source.routeIds()) {
+                Map<String, Object> parameters = new HashMap<>(source.parameters(routeId));
+                Object template = parameters.remove(RouteTemplateParameterSource.TEMPLATE_ID);
+                if (template != null && templates.contains(template.toString())
+                        && (replace || context.getRoute(routeId) == null)) {
+                    if (context.getRoute(routeId) != null) {
+                        context.getRouteController().stopRoute(routeId);
+                        context.removeRoute(routeId);
+                    }
+                    model.addRouteFromTemplate(routeId, template.toString(), parameters);
+                    made.add(routeId);
+                }
+            }
+        }
+        return made;
+    }
+
+    private Model model() {
+        return context.getCamelContextExtension().getContextPlugin(Model.class);
+    }
+
+    /** The route templates loaded from {@code file}. */
+    private List<RouteTemplateDefinition> templates(Path file) {
+        return model().getRouteTemplateDefinitions().stream()
+                .filter(t -> t.getResource() != null && t.getResource().getLocation().startsWith("file:")
+                        && key(file).equals(key(Path.of(t.getResource().getLocation().substring(5)))))
+                .toList();
     }
 
     /** Puts back the last version of the file that loaded, if the failed attempt removed or stopped any of its routes. */
@@ -99,8 +154,10 @@ public class RouteReload implements CamelConfiguration {
                     context.removeRoute(id);
                 }
             }
+            model().removeRouteTemplateDefinitions(templates(file));
             PluginHelper.getRoutesLoader(context).updateRoutes(
                     List.of(ResourceHelper.fromString(resource.getLocation(), previous)));
+            fromTemplates(file, true);
             LOG.info("Routes of {} restored from the version that last loaded: {}", file, before);
         } catch (Exception e) {
             LOG.error("Routes of {} could not be restored: {}", file, Messages.causes(e));

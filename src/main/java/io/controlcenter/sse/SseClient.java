@@ -41,7 +41,7 @@ final class SseClient {
     private final SseHub hub;
     private final HttpServerResponse response;
     private final Context context;
-    private final String sessionKey;
+    private final SseFilter filter;
     private final String remote;
     private final int limit;
     private final ConcurrentLinkedQueue<Encoded> inbox = new ConcurrentLinkedQueue<>();
@@ -60,11 +60,11 @@ final class SseClient {
     private long sentUpTo;
     private long heartbeatTimer = -1;
 
-    SseClient(SseHub hub, HttpServerResponse response, Context context, String sessionKey, String remote, int limit) {
+    SseClient(SseHub hub, HttpServerResponse response, Context context, SseFilter filter, String remote, int limit) {
         this.hub = hub;
         this.response = response;
         this.context = context;
-        this.sessionKey = sessionKey;
+        this.filter = filter;
         this.remote = remote;
         this.limit = limit;
     }
@@ -73,12 +73,12 @@ final class SseClient {
         return remote;
     }
 
-    String sessionKey() {
-        return sessionKey;
+    SseFilter filter() {
+        return filter;
     }
 
     boolean accepts(SseMessage m) {
-        return sessionKey == null || sessionKey.equals(m.sessionKey());
+        return filter.accepts(m);
     }
 
     /** On the event loop, once registered: the first comment, the heartbeat, then replay, snapshot or live. */
@@ -171,7 +171,7 @@ final class SseClient {
         Mode fetchingFor = mode;
         long after = cursor;
         Future<List<SseMessage>> page = context.executeBlocking(() -> fetchingFor == Mode.REPLAY
-                ? replay.since(after, SseHub.REPLAY_PAGE) : snapshot.snapshot(sessionKey), false);
+                ? replay.since(after, SseHub.REPLAY_PAGE) : snapshot.snapshot(filter), false);
         page.onComplete(ar -> {
             fetching = false;
             if (closed.get()) {
@@ -268,6 +268,6 @@ final class SseClient {
 
     @Override
     public String toString() {
-        return remote + (sessionKey == null ? "" : " (session " + sessionKey + ")");
+        return remote + filter;
     }
 }

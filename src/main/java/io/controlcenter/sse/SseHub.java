@@ -188,7 +188,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
             response.setStatusCode(503).end();
             return;
         }
-        String session = blankToNull(request.getParam("session"));
+        SseFilter filter = new SseFilter(blankToNull(request.getParam("gateway")), blankToNull(request.getParam("session")));
         String last = blankToNull(request.getHeader(LAST_EVENT_ID));
         if (last == null) {
             last = blankToNull(request.getParam("lastEventId"));
@@ -207,7 +207,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        SseClient client = new SseClient(this, response, Vertx.currentContext(), session,
+        SseClient client = new SseClient(this, response, Vertx.currentContext(), filter,
                 String.valueOf(request.remoteAddress()), settings.clientBuffer());
         response.closeHandler(v -> closed(client));
         response.exceptionHandler(e -> closed(client));

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * One Server-Sent Event: {@code id} is the event-log id (assigned by the caller; {@code 0} or less means none: no
  * {@code id:} line is written and the message is never skipped as already sent), {@code event} the event name
- * (e.g. {@code fleet.update}), {@code data} the JSON text, {@code sessionKey} the session it belongs to, or
- * {@code null}; clients of {@code GET /api/events?session=KEY} only receive messages whose key is KEY.
+ * (e.g. {@code fleet.update}), {@code data} the JSON text, {@code gateway} and {@code sessionKey} the gateway and session
+ * it belongs to, or {@code null}; clients of {@code GET /api/events?gateway=NAME&session=KEY} only receive messages of
+ * that gateway and session ({@link SseFilter}).
  */
-public record SseMessage(long id, String event, String data, String sessionKey) {
+public record SseMessage(long id, String event, String data, String gateway, String sessionKey) {
 
     public SseMessage {
         if (event == null || event.isBlank() || event.indexOf('\n') >= 0 || event.indexOf('\r') >= 0) {
@@ -18,7 +19,11 @@ public record SseMessage(long id, String event, String data, String sessionKey) 
     }
 
     public SseMessage(long id, String event, String data) {
-        this(id, event, data, null);
+        this(id, event, data, null, null);
+    }
+
+    public SseMessage(long id, String event, String data, String sessionKey) {
+        this(id, event, data, null, sessionKey);
     }
 
     /** The wire form: {@code id: N}, {@code event: E}, one {@code data:} line per line of data, a blank line. */

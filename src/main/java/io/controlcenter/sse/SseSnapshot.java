@@ -10,6 +10,6 @@ import java.util.List;
 @FunctionalInterface
 public interface SseSnapshot {
 
-    /** The snapshot for a client of {@code sessionKey} ({@code null}: a client of the whole stream). */
-    List<SseMessage> snapshot(String sessionKey);
+    /** The snapshot for a client that asked for {@code filter}'s messages (the hub filters what it returns too). */
+    List<SseMessage> snapshot(SseFilter filter);
 }

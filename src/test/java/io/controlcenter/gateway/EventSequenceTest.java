@@ -24,8 +24,8 @@ class EventSequenceTest extends GatewayTestSupport {
     @BeforeEach
     void connect() {
         start();
-        events = app.tap("gateway-events");
-        lifecycle = app.tap("gateway-lifecycle");
+        events = app.tap("gateway-events-default");
+        lifecycle = app.tap("gateway-lifecycle-default");
         awaitConnected();
     }
 
@@ -57,7 +57,7 @@ class EventSequenceTest extends GatewayTestSupport {
 
     @Test
     void aResponseIsHandledBetweenTheEventsAroundIt() throws Exception {
-        MockEndpoint frames = app.tap("gateway-frames"); // restarts the consumer, and so the connection
+        MockEndpoint frames = app.tap("gateway-frames-default"); // restarts the consumer, and so the connection
         await("connected again", Duration.ofSeconds(5), () -> gateway.connections.size() == 2
                 && app.client().getGatewayState() == GatewayState.CONNECTED);
         gateway.method("mark", (conn, req) -> {

@@ -20,11 +20,15 @@ class GatewayJmxTest extends GatewayTestSupport {
 
     private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
 
-    /** Our service MBean whose name starts with {@code name}. */
+    /** Our MBean {@code name} of the gateway {@code default}. */
     private ObjectName service(String name) throws Exception {
-        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=services,*"), null);
-        return names.stream().filter(n -> n.getKeyProperty("name").startsWith(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + name + " MBean in " + names));
+        Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:type=gateways,gateway=default,name=" + name
+                + ",*"), null);
+        if (names.isEmpty()) {
+            throw new AssertionError("no " + name + " MBean of gateway default in "
+                    + jmx.queryNames(new ObjectName("org.apache.camel:type=gateways,*"), null));
+        }
+        return names.iterator().next();
     }
 
     @Test

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JarOperationsIT {
 
     private static final String API_TOKEN = "jar-it-api-token-" + System.nanoTime();
-    private static final String GATEWAY_CLIENT = "org.apache.camel:context=control-center,type=services,name=GatewayClient*";
+    private static final String GATEWAY_CLIENT = "org.apache.camel:context=control-center,type=gateways,gateway=default,name=GatewayClient*";
 
     @TempDir
     Path dir;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JolokiaTest extends GatewayTestSupport {
 
     private static final String API_TOKEN = "api-token-for-jolokia-test";
-    private static final String GATEWAY_CLIENT = "org.apache.camel:context=control-center,type=services,name=GatewayClient*";
+    private static final String GATEWAY_CLIENT = "org.apache.camel:context=control-center,type=gateways,gateway=default,name=GatewayClient*";
 
     @Test
     void readsWorkOperationsAreRefusedNoSecretIsReadable() throws Exception {
@@ -35,13 +35,13 @@ class JolokiaTest extends GatewayTestSupport {
         assertTrue(String.valueOf(state.get("value")).contains("ConnectionState=connected"), String.valueOf(state));
 
         Map<String, Object> routes = jolokia(app.get(
-                "/observe/jolokia/read/org.apache.camel:context=control-center,type=routes,name=%22gateway-frames%22/ExchangesTotal"));
+                "/observe/jolokia/read/org.apache.camel:context=control-center,type=routes,name=%22gateway-frames-default%22/ExchangesTotal"));
         assertEquals(200, routes.get("status"), String.valueOf(routes));
         assertTrue(((Number) routes.get("value")).longValue() > 0, "frames went through the gateway route");
 
         // read-only: no operation (not even the gateway reconnect), no write
         Map<String, Object> exec = jolokia(app.post("/observe/jolokia", Json.write(Map.of("type", "exec",
-                "mbean", GATEWAY_CLIENT.replace("*", "") + "*", "operation", "reconnect"))));
+                "mbean", GATEWAY_CLIENT.replace("*", ""), "operation", "reconnect"))));
         assertEquals(403, exec.get("status"), String.valueOf(exec));
         Map<String, Object> write = jolokia(app.post("/observe/jolokia", Json.write(Map.of("type", "write",
                 "mbean", "java.lang:type=Memory", "attribute", "Verbose", "value", true))));

@@ -51,9 +51,9 @@ class RouteReloadTest extends GatewayTestSupport {
 
             Files.writeString(file, original + NEW_ROUTE.formatted("v2"));
             await("the edit is live", Duration.ofSeconds(15), () -> "v2".equals(app.get("/api/routes-version").body()));
-            assertEquals(200, app.get("/api/agents").statusCode(), "the file's other routes serve");
             // logged once every route of the file is back, which may be a moment after the new one serves
             await("reload logged", Duration.ofSeconds(5), () -> log.text().contains("Routes file " + file + " reloaded"));
+            assertEquals(200, app.get("/api/agents").statusCode(), "the file's other routes serve");
 
             // not YAML
             Files.writeString(file, original + NEW_ROUTE.formatted("v3") + "\n- route: [unclosed\n");

@@ -39,7 +39,7 @@ public abstract class GatewayTestSupport {
      * clock, not a sleep of the test.
      */
     protected void awaitFallbackChecks(int n) {
-        NotifyBuilder checks = new NotifyBuilder(app.context()).fromRoute("fallback-poll").whenCompleted(n).create();
+        NotifyBuilder checks = new NotifyBuilder(app.context()).fromRoute("fallback-poll-default").whenCompleted(n).create();
         if (!checks.matches(2L * n + 5, TimeUnit.SECONDS)) {
             throw new AssertionError("route fallback-poll did not run " + n + " times");
         }
