@@ -70,8 +70,12 @@ final class GatewayKeys {
         return entries;
     }
 
-    /** {@code GATEWAY_<NAME>_<KEY>}: the name and key upper-case, with {@code _} for {@code -} and {@code .}. */
+    /**
+     * {@code GATEWAY_<NAME>_<KEY>}: the name and key upper-case, with {@code _} for {@code -} and {@code .}, and
+     * {@code tls.} left out (as the first gateway's {@code GATEWAY_TRUST_STORE}).
+     */
     String envName(String key) {
-        return ("GATEWAY_" + name + "_" + key).toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+        return ("GATEWAY_" + name + "_" + key.replaceFirst("^tls\\.", "")).toUpperCase(Locale.ROOT).replace('-', '_')
+                .replace('.', '_');
     }
 }

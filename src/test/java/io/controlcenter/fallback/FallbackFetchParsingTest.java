@@ -104,6 +104,22 @@ class FallbackFetchParsingTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theAgentsThatOwnSessionsAreListedToo() throws IOException {
+        // the default config lists only the requester; research and ops show by their sessions
+        fetch.agents(snapshot, answer(DEFAULT_AGENT_ONLY));
+        String page = sessionsPage(false, null, "done", "done", "done").replaceFirst("\"agentId\":\"main\"",
+                "\"agentId\":\"research\"").replaceFirst("(\"key\":\"agent:main:s2\"[^}]*)\"agentId\":\"main\"",
+                "$1\"agentId\":\"ops\"");
+        fetch.sessionsPage(snapshot, answer(page));
+
+        List<Map<String, Object>> agents = (List<Map<String, Object>>) snapshot.getAgents().get("agents");
+        assertEquals(List.of("main", "research", "ops"), agents.stream().map(a -> a.get("id")).toList());
+        assertEquals(Map.of("id", "research"), agents.get(1), "known only by its id: the stored agent keeps its name");
+        assertFalse(snapshot.isAgentsComplete(), "agents known from the WebSocket are still not marked gone");
+    }
+
+    @Test
     void aSessionRunsWhileItsStatusIsRunningOrQueued() throws IOException {
         fetch.sessionsPage(snapshot, answer(sessionsPage(false, null, "running", "queued", "done", "failed", null)));
 
