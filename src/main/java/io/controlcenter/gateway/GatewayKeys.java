@@ -18,6 +18,7 @@ import org.apache.camel.spi.PropertiesComponent;
 final class GatewayKeys {
 
     private static final String CLOSE_POLICY = "close-policy.";
+    private static final String TLS = "tls.";
 
     private final PropertiesComponent pc;
     private final boolean primary;
@@ -70,8 +71,13 @@ final class GatewayKeys {
         return entries;
     }
 
-    /** {@code GATEWAY_<NAME>_<KEY>}: the name and key upper-case, with {@code _} for {@code -} and {@code .}. */
+    /**
+     * {@code GATEWAY_<NAME>_<KEY>}: the name and key upper-case, with {@code _} for {@code -} and {@code .}, and the
+     * {@code tls.} keys without their prefix ({@code GATEWAY_<NAME>_TRUST_STORE}, as the primary gateway's
+     * {@code GATEWAY_TRUST_STORE} and application.properties say).
+     */
     String envName(String key) {
-        return ("GATEWAY_" + name + "_" + key).toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+        String unprefixed = key.startsWith(TLS) ? key.substring(TLS.length()) : key;
+        return ("GATEWAY_" + name + "_" + unprefixed).toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
 }
