@@ -29,6 +29,8 @@ public final class SseStream implements AutoCloseable {
 
     public final HttpResponse<InputStream> response;
     public final List<Event> events = new AppendOnlyList<>();
+    /** When each event of {@link #events} (same index) was dispatched, by {@link System#nanoTime()} (for latencies). */
+    public final List<Long> receivedAtNanos = new AppendOnlyList<>();
     public final List<String> comments = new CopyOnWriteArrayList<>();
     /** Every line received, in order. */
     public final List<String> lines = new AppendOnlyList<>();
@@ -76,6 +78,7 @@ public final class SseStream implements AutoCloseable {
                 lines.add(line);
                 if (line.isEmpty()) {
                     if (!data.isEmpty() || event != null) {
+                        receivedAtNanos.add(System.nanoTime()); // first: an event seen has its time
                         events.add(new Event(id, event, String.join("\n", data)));
                     }
                     id = null;
