@@ -72,6 +72,7 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
         }
         context.runOnContext(v -> {
             this.listener = listener;
+            stats.attached(); // the fallback's startup wait counts from here
             LOG.info("Gateway {}: connecting to {}", config.name(), config.displayUrl());
             open();
         });
@@ -230,9 +231,13 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
             calls.failFor(c.number, code, reason);
             return;
         }
+        GatewayState before = stats.state;
         reconnects.after(c, code, reason);
         if (c.helloReceived) {
             l.onDisconnected(c.number, code, reason, stats.state);
+        } else if (stats.state != before && (stats.state == GatewayState.FAILED || stats.state == GatewayState.PAIRING)) {
+            // refused before hello-ok: the routes (and dashboards) learn it failed or waits for approval, and why
+            l.onDisconnected(c.number, code, stats.failureReason, stats.state);
         } else {
             calls.failFor(c.number, code, reason);
         }

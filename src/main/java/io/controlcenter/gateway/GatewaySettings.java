@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -77,6 +78,13 @@ public record GatewaySettings(
             }
             if (!names.add(name)) {
                 throw new ConfigurationException(NAMES + ": '" + name + "' is listed twice");
+            }
+            String variables = name.toUpperCase(Locale.ROOT).replace('-', '_');
+            for (String other : names) {
+                if (!other.equals(name) && other.toUpperCase(Locale.ROOT).replace('-', '_').equals(variables)) {
+                    throw new ConfigurationException(NAMES + ": '" + other + "' and '" + name + "' would share their "
+                            + "environment variables (GATEWAY_" + variables + "_*): rename one");
+                }
             }
         }
         if (names.isEmpty()) {

@@ -24,7 +24,10 @@ final class GatewayStats {
     volatile long tickIntervalMs;
     volatile long maxPayload;
     volatile Instant connectedSince;
-    /** Since when the WebSocket has not been connected (start, or the loss of the last connection); null while connected. */
+    /**
+     * Since when the WebSocket has not been connected (the first attempt, or the loss of the last connection); null while
+     * connected.
+     */
     volatile Instant downSince = Instant.now();
     volatile Instant lastFrameAt;
     volatile Instant lastTickAt;
@@ -58,6 +61,13 @@ final class GatewayStats {
         connectedSince = Instant.now();
         downSince = null;
         state = GatewayState.CONNECTED;
+    }
+
+    /** The first attempt begins: what has not connected yet is down from now. */
+    void attached() {
+        if (!everConnected) {
+            downSince = Instant.now();
+        }
     }
 
     /** A connection is gone with {@code code} and {@code reason}; {@code wasUp}: it had reached hello-ok. */

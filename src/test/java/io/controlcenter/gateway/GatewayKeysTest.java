@@ -110,6 +110,9 @@ class GatewayKeysTest {
                 .getMessage().startsWith("gateways: 'Lab!' is not a gateway name"));
         assertTrue(assertThrows(ConfigurationException.class, () -> GatewaySettings.names(context("gateways", "tls")))
                 .getMessage().startsWith("gateways: 'tls' is not a gateway name"), "a name that reads as a setting");
+        assertEquals("gateways: 'prod-eu' and 'prod_eu' would share their environment variables (GATEWAY_PROD_EU_*): "
+                + "rename one", assertThrows(ConfigurationException.class,
+                        () -> GatewaySettings.names(context("gateways", "prod-eu,prod_eu"))).getMessage());
         assertEquals("openclaw:prod: no gateway of that name is configured (gateways=default,lab)",
                 assertThrows(ConfigurationException.class, () -> GatewaySettings.load(context(TWO), "prod")).getMessage());
     }
