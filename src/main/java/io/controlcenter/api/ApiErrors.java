@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.controlcenter.gateway.GatewayRpcException;
+import io.controlcenter.gateway.OpenClawConstants;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,16 +20,18 @@ public class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    private final String gateway;
+    private final String primary;
 
-    public ApiErrors(String gateway) {
-        this.gateway = gateway;
+    /** {@code primary}: the gateway a failed call went to when the request's route did not say (the default one). */
+    public ApiErrors(String primary) {
+        this.primary = primary;
     }
 
     /** The reply to a failed request: sets its status and returns {@code {error, code}}. */
     public Map<String, Object> reply(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Error error = of(caught);
+        // the gateway the request addressed, as its route set it (header OpenClawGateway)
+        Error error = of(caught, exchange.getMessage().getHeader(OpenClawConstants.GATEWAY, primary, String.class));
         if (error.status() == 500) {
             LOG.warn("{} {} failed", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
                     exchange.getMessage().getHeader(Exchange.HTTP_PATH), caught);
@@ -47,8 +50,11 @@ public class ApiErrors {
         return body;
     }
 
-    /** Status, code and message of a failure: the first exception of a kind we know, from the outermost cause in. */
-    Error of(Throwable failure) {
+    /**
+     * Status, code and message of a failure of a request to {@code gateway}: the first exception of a kind we know, from
+     * the outermost cause in.
+     */
+    static Error of(Throwable failure, String gateway) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof GatewayRpcException rpc) {
                 return new Error(status(rpc.getCode()), rpc.getCode(), message(gateway, rpc));

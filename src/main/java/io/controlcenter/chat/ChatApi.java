@@ -10,12 +10,14 @@ import io.controlcenter.api.ConflictException;
 import io.controlcenter.api.NotFoundException;
 import io.controlcenter.gateway.GatewayRpcException;
 import io.controlcenter.gateway.Json;
+import io.controlcenter.gateway.OpenClawConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * The chat API of routes/api-chat.yaml: requests checked and turned into gateway calls, answers shaped, a failed send
- * recorded against its run ({@link ApiErrors} answers the failures). Bound as {@code chatApi}.
+ * recorded against its run ({@link ApiErrors} answers the failures). Each request is about the gateway its route named
+ * in the header {@link OpenClawConstants#GATEWAY} (the path's, or the default one). Bound as {@code chatApi}.
  */
 public class ChatApi {
 
@@ -25,12 +27,10 @@ public class ChatApi {
     public static final String DUPLICATE = "ChatDuplicate";
     private static final int MAX_KEY = 256;
 
-    private final String gateway;
     private final ChatStore store;
     private final ChatTracker tracker;
 
-    public ChatApi(String gateway, ChatStore store, ChatTracker tracker) {
-        this.gateway = gateway;
+    public ChatApi(ChatStore store, ChatTracker tracker) {
         this.store = store;
         this.tracker = tracker;
     }
@@ -41,6 +41,7 @@ public class ChatApi {
      */
     public void send(Exchange exchange) throws SQLException {
         Message in = exchange.getMessage();
+        String gateway = gateway(in);
         String sessionKey = sessionKey(in);
         Map<String, Object> body = body(in);
         String message = text(body, "message", true);
@@ -142,7 +143,7 @@ public class ChatApi {
         if (label != null) {
             params.put("label", label);
         }
-        tracker.expectInject(gateway, sessionKey);
+        tracker.expectInject(gateway(in), sessionKey);
         return params;
     }
 
@@ -160,7 +161,7 @@ public class ChatApi {
     /** GET /api/runs/{runId}: the run and its messages; a missing run is a 404. */
     public Map<String, Object> run(Exchange exchange) throws SQLException {
         String runId = exchange.getMessage().getHeader("runId", String.class);
-        Map<String, Object> run = store.run(gateway, runId);
+        Map<String, Object> run = store.run(gateway(exchange.getMessage()), runId);
         if (run == null) {
             throw new NotFoundException("no run " + runId);
         }
@@ -176,10 +177,21 @@ public class ChatApi {
         GatewayRpcException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayRpcException.class);
         boolean maybeTaken = GatewayRpcException.TIMEOUT.equals(e.getCode())
                 || GatewayRpcException.CONNECTION_CLOSED.equals(e.getCode());
+        String gateway = gateway(exchange.getMessage());
         store.sendFailed(gateway, exchange.getProperty(RUN_ID, String.class), ApiErrors.message(gateway, e), !maybeTaken);
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /** The gateway the request addresses, as its route set it. */
+    private static String gateway(Message in) {
+        String gateway = in.getHeader(OpenClawConstants.GATEWAY, String.class);
+        if (gateway == null) {
+            throw new IllegalStateException("the route did not say which gateway the request addresses (header "
+                    + OpenClawConstants.GATEWAY + ")");
+        }
+        return gateway;
+    }
 
     private static String sessionKey(Message in) {
         String key = in.getHeader("key", String.class);

@@ -9,7 +9,6 @@ import io.controlcenter.gateway.GatewaySettings;
 import io.controlcenter.ops.Meters;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.support.CamelContextHelper;
 
 /**
@@ -18,9 +17,6 @@ import org.apache.camel.support.CamelContextHelper;
  * {@code camel.main.configuration-classes} after the database, whose {@code dataSource} it uses.
  */
 public class ChatConfiguration implements CamelConfiguration {
-
-    @PropertyInject(value = "gateway.name", defaultValue = "default")
-    private String gateway;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -36,7 +32,7 @@ public class ChatConfiguration implements CamelConfiguration {
         }
         context.getRegistry().bind("chatStore", store);
         context.getRegistry().bind("chatTracker", tracker);
-        context.getRegistry().bind("chatApi", new ChatApi(gateway, store, tracker));
+        context.getRegistry().bind("chatApi", new ChatApi(store, tracker));
         context.getRegistry().bind("chatReconcile", new ChatReconcile(store));
         tracker.bindTo(Meters.registry(context));
         context.addService(tracker, true, true); // its counters in JMX

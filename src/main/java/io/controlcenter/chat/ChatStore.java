@@ -27,7 +27,7 @@ public class ChatStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
     private static final String RUN_COLUMNS = """
-            run_id, session_key, agent_id, kind, state, phase, text, stop_reason, error_message, error_kind,
+            gateway, run_id, session_key, agent_id, kind, state, phase, text, stop_reason, error_message, error_kind,
             CAST(usage AS text) AS usage, started_by, proactive, started_at, ended_at""";
 
     private final DataSource dataSource;
@@ -159,6 +159,7 @@ public class ChatStore {
 
     private static Map<String, Object> row(ResultSet rs) throws SQLException {
         Map<String, Object> run = new LinkedHashMap<>();
+        run.put("gateway", rs.getString("gateway"));
         run.put("runId", rs.getString("run_id"));
         run.put("sessionKey", rs.getString("session_key"));
         run.put("agentId", rs.getString("agent_id"));

@@ -102,9 +102,17 @@ final class AgentCards {
         }
     }
 
-    /** Agent cards for GET /api/agents: live agents, and gone ones too when asked. */
-    List<Map<String, Object>> agents(String gateway, String includeGone) throws SQLException {
-        List<Map<String, Object>> cards = cards(gateway, null);
+    /**
+     * Agent cards for GET /api/agents: the live agents of {@code gateways}, gateway by gateway in that order (each one's
+     * default agent first), and gone ones too when asked.
+     */
+    List<Map<String, Object>> agents(List<String> gateways, String includeGone) throws SQLException {
+        List<Map<String, Object>> cards = new ArrayList<>();
+        try (Connection c = connection()) {
+            for (String gateway : gateways) {
+                cards.addAll(cards(c, gateway, null, AgentActivity.Pending.NONE));
+            }
+        }
         if (!"true".equals(includeGone)) {
             cards.removeIf(card -> Boolean.TRUE.equals(card.get("gone")));
         }

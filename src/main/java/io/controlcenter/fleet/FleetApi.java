@@ -3,6 +3,7 @@ package io.controlcenter.fleet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,13 @@ public final class FleetApi {
     private FleetApi() {
     }
 
-    /** Named parameters of the sessions query; a bad {@code active} or {@code limit} is a 400 with its name. */
-    public static Map<String, Object> sessionQuery(String gateway, String agentId, String active, String limit) {
+    /**
+     * Named parameters of the sessions query over {@code gateways}; a bad {@code active} or {@code limit} is a 400 with
+     * its name.
+     */
+    public static Map<String, Object> sessionQuery(List<String> gateways, String agentId, String active, String limit) {
         Map<String, Object> q = new HashMap<>();
-        q.put("gateway", gateway);
+        q.put("gateways", gateways);
         q.put("agentId", agentId == null || agentId.isBlank() ? null : agentId);
         q.put("active", flag("active", active));
         int n;
@@ -59,11 +63,14 @@ public final class FleetApi {
         return cards;
     }
 
-    /** Rows of the presence table as the gateway's presence entries. */
+    /** Rows of the presence table as the gateways' presence entries, each with the gateway that reported it. */
     public static List<Map<String, Object>> presence(List<Map<String, Object>> rows) throws IOException {
         List<Map<String, Object>> entries = new ArrayList<>(rows.size());
         for (Map<String, Object> r : rows) {
-            entries.add(Json.parseObject((String) r.get("data")));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("gateway", r.get("gateway"));
+            entry.putAll(Json.parseObject((String) r.get("data")));
+            entries.add(entry);
         }
         return entries;
     }

@@ -153,9 +153,9 @@ public class FleetStore {
         }
     }
 
-    /** Agent cards for GET /api/agents: live agents, and gone ones too when asked. */
-    public List<Map<String, Object>> agents(String gateway, String includeGone) throws SQLException {
-        return cards.agents(gateway, includeGone);
+    /** Agent cards for GET /api/agents: the live agents of {@code gateways} in that order, gone ones too when asked. */
+    public List<Map<String, Object>> agents(List<String> gateways, String includeGone) throws SQLException {
+        return cards.agents(gateways, includeGone);
     }
 
     /** One agent's card, gone or not; null when the gateway never listed it. */

@@ -94,6 +94,16 @@ public record GatewaySettings(
     }
 
     /**
+     * The gateway the API means when a request names none ({@code GET /api/gateway}, {@code /api/sessions/{key}/...}):
+     * {@code gateway.name} when it is one of the gateways, else the first one listed.
+     */
+    public static String primary(CamelContext context) {
+        List<String> names = names(context);
+        String name = primaryName(context.getPropertiesComponent());
+        return names.contains(name) ? name : names.get(0);
+    }
+
+    /**
      * The gateways whose being down makes readiness DOWN ({@code gateways.required}); with none listed, readiness is
      * DOWN only while every gateway is down. Each must be configured.
      */

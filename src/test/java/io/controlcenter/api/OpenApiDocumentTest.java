@@ -28,7 +28,16 @@ class OpenApiDocumentTest extends FleetTestSupport {
             Map.entry("/api/sessions/{key}/history", Set.of("get")),
             Map.entry("/api/sessions/{key}/abort", Set.of("post")),
             Map.entry("/api/sessions/{key}/inject", Set.of("post")),
-            Map.entry("/api/runs/{runId}", Set.of("get"))));
+            Map.entry("/api/runs/{runId}", Set.of("get")),
+            Map.entry("/api/gateways", Set.of("get")),
+            Map.entry("/api/gateways/{name}", Set.of("get")),
+            Map.entry("/api/gateways/{name}/reconnect", Set.of("post")),
+            Map.entry("/api/gateways/{name}/agents/{id}", Set.of("get")),
+            Map.entry("/api/gateways/{name}/sessions/{key}/messages", Set.of("post")),
+            Map.entry("/api/gateways/{name}/sessions/{key}/history", Set.of("get")),
+            Map.entry("/api/gateways/{name}/sessions/{key}/abort", Set.of("post")),
+            Map.entry("/api/gateways/{name}/sessions/{key}/inject", Set.of("post")),
+            Map.entry("/api/gateways/{name}/runs/{runId}", Set.of("get"))));
 
     @Test
     void theDocumentListsEveryPathAndMethod() {

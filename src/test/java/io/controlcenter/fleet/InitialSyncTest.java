@@ -35,8 +35,8 @@ class InitialSyncTest extends FleetTestSupport {
                 () -> count("SELECT count(*) FROM sessions WHERE NOT gone") == 5000);
         assertEquals(5000, list("/api/sessions?limit=10000").size());
         assertEquals(25, list("/api/sessions?agentId=agent-7").size());
-        assertEquals(List.of(Map.of("instanceId", "gw-1", "mode", "gateway", "reason", "self", "host", "vm", "ts", 1)),
-                list("/api/presence"));
+        assertEquals(List.of(Map.of("gateway", "default", "instanceId", "gw-1", "mode", "gateway", "reason", "self",
+                "host", "vm", "ts", 1)), list("/api/presence"));
 
         // paged the way the real gateway pages: fleet.sync.page-size (1,000) at a time, following nextOffset
         assertEquals(5, fleet.sessionListCalls.size());

@@ -1,0 +1,24 @@
+package io.controlcenter.api;
+
+import javax.sql.DataSource;
+
+import io.controlcenter.db.Database;
+import io.controlcenter.gateway.GatewaySettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * Binds {@code gatewaysApi}, which the API routes (routes/api-*.yaml) ask which gateway a request addresses and which
+ * serves {@code /api/gateways}. Listed in {@code camel.main.configuration-classes} after the database, whose
+ * {@code dataSource} it reads.
+ */
+public class ApiConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        DataSource dataSource = CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class);
+        context.getRegistry().bind("gatewaysApi", new GatewaysApi(context, dataSource, GatewaySettings.names(context),
+                GatewaySettings.primary(context)));
+    }
+}
