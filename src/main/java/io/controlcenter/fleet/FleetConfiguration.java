@@ -49,6 +49,7 @@ public class FleetConfiguration implements CamelConfiguration {
         SseHub hub = context.getRegistry().lookupByNameAndType("sseHub", SseHub.class);
         if (hub != null) {
             hub.setReplay(store::since);
+            hub.setGateways(gateways);
             // a fleet.update per gateway asked for; a session's stream starts with nothing
             hub.setSnapshot(filter -> filter.sessionKey() != null ? List.of()
                     : store.snapshot(filter.gateway() == null ? gateways

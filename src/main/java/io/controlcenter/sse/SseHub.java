@@ -2,11 +2,13 @@ package io.controlcenter.sse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.controlcenter.gateway.Json;
 import io.controlcenter.ops.Meters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,6 +61,8 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     private final AtomicLong slowClientsDropped = new AtomicLong();
     private volatile SseReplay replay;
     private volatile SseSnapshot snapshot;
+    /** The gateways {@code ?gateway=} may name; null: any. */
+    private volatile List<String> gateways;
     private CamelContext camelContext;
     private Route route;
 
@@ -82,6 +86,11 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     }
 
     /** What new clients receive first; {@code null}: nothing. */
+    /** The gateway names {@code ?gateway=} may ask for; another answers 404. */
+    public void setGateways(List<String> gateways) {
+        this.gateways = gateways;
+    }
+
     public void setSnapshot(SseSnapshot snapshot) {
         this.snapshot = snapshot;
     }
@@ -189,6 +198,12 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
             return;
         }
         SseFilter filter = new SseFilter(blankToNull(request.getParam("gateway")), blankToNull(request.getParam("session")));
+        List<String> known = gateways;
+        if (filter.gateway() != null && known != null && !known.contains(filter.gateway())) {
+            refuse(response, 404, "no gateway " + filter.gateway() + " (gateways: " + String.join(", ", known) + ")",
+                    "NOT_FOUND");
+            return;
+        }
         String last = blankToNull(request.getHeader(LAST_EVENT_ID));
         if (last == null) {
             last = blankToNull(request.getParam("lastEventId"));
@@ -198,8 +213,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
             try {
                 lastEventId = Long.parseLong(last.trim());
             } catch (NumberFormatException e) {
-                response.setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                        .end("Last-Event-ID must be a number\n");
+                refuse(response, 400, "Last-Event-ID must be a number", "INVALID_REQUEST");
                 return;
             }
         }
@@ -215,6 +229,12 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
         clients.add(client); // from now on it receives every broadcast: the replay below can leave no gap
         LOG.debug("SSE client {} connected (Last-Event-ID {})", client, lastEventId);
         client.begin(lastEventId, replay, snapshot, settings.heartbeatMs());
+    }
+
+    /** An answer that is no stream: {error, code}, as every API error. */
+    private static void refuse(HttpServerResponse response, int status, String error, String code) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Json.write(Map.of("error", error, "code", code)));
     }
 
     void closed(SseClient client) {

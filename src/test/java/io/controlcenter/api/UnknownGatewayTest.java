@@ -32,6 +32,7 @@ class UnknownGatewayTest extends FleetTestSupport {
                 "/api" + session + "/messages?gateway=lab"}) {
             assertNotFound(path, app.post(path, "{\"message\": \"hi\", \"idempotencyKey\": \"run-1\"}"));
         }
+        assertNotFound("/api/events?gateway=lab", app.get("/api/events?gateway=lab"));
         assertTrue(chat.sends.isEmpty(), "a request to an unknown gateway reached the gateway");
         assertEquals(1, gateway.connections.size(), "a reconnect of an unknown gateway reconnected the default one");
         assertEquals(0L, count("SELECT count(*) FROM chat_runs"), "a request to an unknown gateway recorded a run");
