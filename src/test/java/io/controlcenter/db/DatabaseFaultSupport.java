@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Control Center as users run it (its own JVM, {@code -Xmx256m}, this build's Application class) against the
@@ -93,6 +94,14 @@ abstract class DatabaseFaultSupport {
         long start = System.nanoTime();
         awaitApp("readiness " + status, timeout, () -> status("/observe/health/ready") == status);
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** {@code kill -9} of the embedded server's postmaster (pid from {@code postmaster.pid}); returns its pid. */
+    protected static long killPostmaster(Path data) throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+        assertTrue(postmaster.destroyForcibly(), "SIGKILL to " + pid); // kill -9
+        return pid;
     }
 
     /** Starts a stream of events from the gateway, one every {@code intervalMs}; stopped after the test at the latest. */

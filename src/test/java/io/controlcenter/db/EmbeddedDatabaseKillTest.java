@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.controlcenter.support.ControlCenterApp;
 import io.controlcenter.support.EventFeed;
@@ -44,7 +43,7 @@ class EmbeddedDatabaseKillTest extends DatabaseFaultSupport {
         for (int k = 1; k <= kills; k++) {
             feed.awaitMore(2000);
             int portBefore = port(data);
-            kill9(postmasterPid(data));
+            killPostmaster(data);
             long killedAt = System.nanoTime();
             int sentWhenKilled = feed.sent();
             // something else takes the port while the server is dead: it must come back on another one
@@ -91,17 +90,8 @@ class EmbeddedDatabaseKillTest extends DatabaseFaultSupport {
         return s;
     }
 
-    private static long postmasterPid(Path data) throws IOException {
-        return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-    }
-
     /** The port the server listens on (line 4 of postmaster.pid). */
     private static int port(Path data) throws IOException {
         return Integer.parseInt(Files.readAllLines(data.resolve("postmaster.pid")).get(3).trim());
-    }
-
-    private static void kill9(long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-9", String.valueOf(pid)).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -9 " + pid);
     }
 }

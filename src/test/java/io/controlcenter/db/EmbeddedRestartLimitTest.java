@@ -1,10 +1,8 @@
 package io.controlcenter.db;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +20,7 @@ class EmbeddedRestartLimitTest extends DatabaseFaultSupport {
     void beyondTheLimitControlCenterExitsWithStatusThreeAndStartsAgainOnItsData() throws Exception {
         Path data = dir.resolve("data/postgres");
         startApp(Map.of("DB_DATA_DIR", data.toString()), "db.embedded.restart.limit=0");
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-        Process kill = new ProcessBuilder("kill", "-9", String.valueOf(pid)).inheritIO().start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -9 " + pid);
-
+        killPostmaster(data);
         long killed = System.nanoTime();
         assertEquals(EmbeddedSupervisor.EXIT_STATUS, app.awaitExit(60), app.output());
         System.out.println("exited " + (System.nanoTime() - killed) / 1_000_000 + " ms after the kill");
