@@ -19,15 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class SqlFailureTest {
 
     @ParameterizedTest(name = "{0} is {1}")
-    @CsvSource(delimiter = '|', value = {
-            "08001 | PostgreSQL is unreachable",
-            "08006 | PostgreSQL is unreachable",
-            "57P01 | PostgreSQL is unreachable",
-            "57P03 | PostgreSQL is unreachable",
-            "53100 | PostgreSQL's disk is full",
-            "53200 | PostgreSQL is out of resources",
-            "25006 | PostgreSQL accepts no writes (read-only)",
-            "23505 | PostgreSQL refused the write"})
+    @CsvSource(delimiter = '|', textBlock = """
+            08001 | PostgreSQL is unreachable
+            08006 | PostgreSQL is unreachable
+            57P01 | PostgreSQL is unreachable
+            57P03 | PostgreSQL is unreachable
+            53100 | PostgreSQL's disk is full
+            53200 | PostgreSQL is out of resources
+            25006 | PostgreSQL accepts no writes (read-only)
+            23505 | PostgreSQL refused the write
+            """)
     void theKindFollowsTheSqlState(String state, String kind) {
         assertEquals(kind, SqlFailure.of(new SQLException("boom", state), "").kind());
     }
