@@ -75,15 +75,13 @@ final class DataDirectory {
         }
     }
 
-    private static Optional<Long> postmasterPid(Path dir) throws IOException {
+    /** The pid in {@code postmaster.pid} (the server running on {@code dir}, or the last one), if there is one. */
+    static Optional<Long> postmasterPid(Path dir) {
         Path pidFile = dir.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return Optional.empty();
-        }
-        List<String> lines = Files.readAllLines(pidFile);
         try {
+            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
             return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
-        } catch (NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }

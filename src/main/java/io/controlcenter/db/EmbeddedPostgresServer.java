@@ -1,9 +1,11 @@
 package io.controlcenter.db;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * PostgreSQL refuses to run as root; as root, zonky runs it in a user namespace ({@code unshare -U}) where it is
  * {@code nobody}. Files it writes are still owned by root on disk, so a data directory created by root works.
+ * <p>
+ * Whether it still runs is its {@link Postmaster}'s to say; {@link #abandon()} releases the data directory of a dead one.
  */
 final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -35,12 +39,17 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     private final EmbeddedPostgres postgres;
-    /** zonky's private "closed" flag, held true so that zonky's own JVM shutdown hook does nothing (see close). */
+    /** zonky's private "closed" flag, held true so that zonky's own JVM shutdown hook does nothing (see zonkyField). */
     private final AtomicBoolean zonkyClosed;
+    private final Postmaster postmaster;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
-        this.zonkyClosed = holdZonkyShutdownHook(postgres);
+        this.zonkyClosed = zonkyField(postgres, "closed", AtomicBoolean.class);
+        if (zonkyClosed != null) {
+            zonkyClosed.set(true);
+        }
+        this.postmaster = Postmaster.of(dataDir);
     }
 
     static EmbeddedPostgresServer start(Path dataDir, int port, Duration startupWait) {
@@ -51,7 +60,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         }
         requireFree(port);
         boolean existing = DataDirectory.prepare(dataDir);
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Path log = logFile(dataDir);
         long logOffset = size(log);
         long started = System.nanoTime();
         EmbeddedPostgres postgres = null;
@@ -68,7 +77,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            server = new EmbeddedPostgresServer(postgres);
+            server = new EmbeddedPostgresServer(postgres, dataDir);
             LOG.info("Embedded PostgreSQL {} {} in {} ms on port {}, data in {} (server log {})", server.version(),
                     existing ? "started" : "created", (System.nanoTime() - started) / 1_000_000, postgres.getPort(),
                     dataDir, log);
@@ -85,8 +94,35 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /** The server's own log, next to its data directory ({@code data/postgres.log}). */
+    static Path logFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    Postmaster postmaster() {
+        return postmaster;
+    }
+
+    /** After the server died: releases the data directory (zonky's lock) without asking the dead server to stop. */
+    void abandon() {
+        FileOutputStream lock = zonkyField(postgres, "lockStream", FileOutputStream.class);
+        try {
+            if (lock == null) {
+                close(); // pg_ctl stop fails on a dead server; zonky logs that, then releases the lock
+            } else {
+                lock.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("zonky's lock on the data directory: {}", e.toString());
+        }
     }
 
     /** Stops the server (pg_ctl stop -m fast) and releases the data directory. */
@@ -103,20 +139,18 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
-     * zonky registers a JVM shutdown hook that stops the server at once, in parallel with Camel's graceful shutdown, so
-     * routes would lose the database while they finish their work. Setting zonky's "closed" flag makes that hook do
-     * nothing; {@link Database} stops the server after Camel has stopped the routes. Returns null (zonky's hook stays)
-     * if this zonky version has no such field.
+     * A private field of zonky's, or null if this zonky version has none: {@code closed} (zonky registers a JVM
+     * shutdown hook that stops the server at once, in parallel with Camel's graceful shutdown, so routes would lose the
+     * database while they finish their work; holding the flag true makes that hook do nothing, and {@link Database}
+     * stops the server after Camel has stopped the routes) and {@code lockStream} (its lock on the data directory).
      */
-    private static AtomicBoolean holdZonkyShutdownHook(EmbeddedPostgres postgres) {
+    private static <T> T zonkyField(EmbeddedPostgres postgres, String name, Class<T> type) {
         try {
-            Field field = EmbeddedPostgres.class.getDeclaredField("closed");
+            Field field = EmbeddedPostgres.class.getDeclaredField(name);
             field.setAccessible(true);
-            AtomicBoolean closed = (AtomicBoolean) field.get(postgres);
-            closed.set(true);
-            return closed;
+            return type.cast(field.get(postgres));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("zonky's shutdown hook stays active: {}", e.toString());
+            LOG.debug("zonky's field {}: {}", name, e.toString());
             return null;
         }
     }
@@ -131,13 +165,20 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A fixed db.embedded.port must be free: PostgreSQL would fail on it only after the startup wait. */
     private static void requireFree(int port) {
-        if (port == 0) {
-            return;
+        String inUse = port == 0 ? null : inUse(port);
+        if (inUse != null) {
+            throw new DatabaseStartException("db.embedded.port " + port + " is in use on localhost: " + inUse);
         }
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
+    }
+
+    /** Null when a server could listen on {@code port} on localhost (as PostgreSQL does: address reuse on), else why not. */
+    static String inUse(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // connections of a server that just died, in TIME_WAIT, do not count
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return null;
         } catch (IOException e) {
-            throw new DatabaseStartException("db.embedded.port " + port + " is in use on localhost: " + e.getMessage());
+            return e.getMessage();
         }
     }
 

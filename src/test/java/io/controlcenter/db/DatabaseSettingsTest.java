@@ -48,7 +48,7 @@ class DatabaseSettingsTest {
     @Test
     void theTextOfTheSettingsHasNoPassword() {
         DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://h/cc", "cc", "top-secret", Path.of("/d"), 0, 8,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), new RestartPolicy(5, Duration.ofMinutes(10), Duration.ofSeconds(1)));
         assertFalse(s.toString().contains("top-secret"), s.toString());
         assertEquals("PostgreSQL at jdbc:postgresql://h/cc as cc (password set)", s.toString());
     }

@@ -55,7 +55,24 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts the Application class from this JVM's class path (no jar needed). */
     public static AppProcess startFromClassPath(Path workDir, Map<String, String> env) throws IOException {
-        return start(workDir, env, List.of(), "-cp", System.getProperty("java.class.path"), "io.controlcenter.Application");
+        return startFromClassPath(workDir, env, List.of());
+    }
+
+    /** Starts the Application class from this JVM's class path with {@code jvmArgs} (e.g. -Xmx256m, -Dkey=value). */
+    public static AppProcess startFromClassPath(Path workDir, Map<String, String> env, List<String> jvmArgs)
+            throws IOException {
+        return start(workDir, env, jvmArgs, "-cp", System.getProperty("java.class.path"), "io.controlcenter.Application");
+    }
+
+    /** The largest resident set the process has had so far (VmHWM), in MB; -1 when it has ended. */
+    public long peakRssMb() {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                    .findFirst().orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Waits for the process to end by itself; its exit status. */

@@ -85,6 +85,17 @@ public final class TestDatabase {
         return server().getPort();
     }
 
+    /** The directory of the PostgreSQL programs (initdb, pg_ctl, postgres) zonky unpacked for the server. */
+    public static Path binaries() {
+        try (Connection c = superuser().getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT setting FROM pg_config WHERE name = 'BINDIR'")) {
+            rs.next();
+            return Path.of(rs.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("where are the PostgreSQL programs: " + e.getMessage(), e);
+        }
+    }
+
     /** The server's superuser on its {@code postgres} database. */
     public static DataSource superuser() {
         return server().getPostgresDatabase();
