@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +48,20 @@ final class BundleProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar; {@code javaOptions} (e.g. from BENCH_JAVA_OPTS, for profiling) go before {@code -jar}. */
-    static BundleProcess start(Path project, Path jar, Path dataDir, String gatewayUrl, String token, int dbPort,
+    /** The project's target/control-center.jar, which must have been built. */
+    static Path jar(Path project) {
+        Path jar = project.resolve("target/control-center.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " missing: mvn -B package -DskipTests");
+        }
+        return jar;
+    }
+
+    /**
+     * Starts the jar with the gateways' environment ({@link LoadGateways#environment}); {@code javaOptions} (e.g. from
+     * BENCH_JAVA_OPTS, for profiling) go before {@code -jar}.
+     */
+    static BundleProcess start(Path project, Path jar, Path dataDir, Map<String, String> gateways, int dbPort,
                                List<String> javaOptions, Path log) throws IOException {
         int httpPort = freePort();
         List<String> cmd = new ArrayList<>();
@@ -60,8 +73,8 @@ final class BundleProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("CC_PORT", String.valueOf(httpPort));
-        pb.environment().put("GATEWAY_WS_URL", gatewayUrl);
-        pb.environment().put("OPENCLAW_GATEWAY_TOKEN", token);
+        pb.environment().remove("CC_GATEWAYS");
+        pb.environment().putAll(gateways);
         pb.environment().put("DB_DATA_DIR", dataDir.toString());
         pb.environment().put("DB_EMBEDDED_PORT", String.valueOf(dbPort));
         pb.environment().remove("DB_URL");

@@ -1,6 +1,5 @@
 package io.controlcenter.bench;
 
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +27,8 @@ final class LoadGateway implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     final Vertx vertx;
+    /** Whether {@link #vertx} is this gateway's own (closed with it) or shared by several load gateways. */
+    private final boolean ownVertx;
     final String token = UUID.randomUUID().toString();
     private final EventMix mix;
     private final long tickIntervalMs;
@@ -43,7 +44,17 @@ final class LoadGateway implements AutoCloseable {
     final long[] sendNanos;
 
     LoadGateway(EventMix mix, int maxLabels, long tickIntervalMs) {
-        this.vertx = Vertx.vertx();
+        this(Vertx.vertx(), true, mix, maxLabels, tickIntervalMs);
+    }
+
+    /** A load gateway on {@code vertx}, shared with others (closing this one closes only its server). */
+    LoadGateway(Vertx vertx, EventMix mix, int maxLabels, long tickIntervalMs) {
+        this(vertx, false, mix, maxLabels, tickIntervalMs);
+    }
+
+    private LoadGateway(Vertx vertx, boolean ownVertx, EventMix mix, int maxLabels, long tickIntervalMs) {
+        this.vertx = vertx;
+        this.ownVertx = ownVertx;
         this.mix = mix;
         this.sendNanos = new long[maxLabels];
         this.tickIntervalMs = tickIntervalMs;
@@ -68,7 +79,23 @@ final class LoadGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        (ownVertx ? vertx.close() : server.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Restarts as a gateway does: a {@code shutdown} event with {@code restartExpectedMs} 1, then a close with 1012
+     * (service restart), so Control Center connects again at once (its next delay is the one the event named, no
+     * backoff). The event has no seq, so the event log's seq ranges of later phases do not include it.
+     */
+    void restart() {
+        Conn c = current;
+        if (c != null) {
+            c.context.runOnContext(v -> {
+                c.send("{\"type\":\"event\",\"event\":\"shutdown\",\"payload\":{\"reason\":\"restart\","
+                        + "\"restartExpectedMs\":1}}");
+                c.ws.close((short) 1012, "restart");
+            });
+        }
     }
 
     private void accept(ServerWebSocket ws) {
@@ -110,60 +137,6 @@ final class LoadGateway implements AutoCloseable {
         Phase phase = new Phase(rate, durationMs);
         c.context.runOnContext(v -> c.startPhase(phase));
         return phase.done;
-    }
-
-    /** What one phase sent. */
-    static final class Phase {
-        final double rate;
-        final long durationMs;
-        final CompletableFuture<Phase> done = new CompletableFuture<>();
-        final Map<Kind, Long> sentByKind = new EnumMap<>(Kind.class);
-        long startNanos;
-        long endNanos;
-        long sent;
-        long firstSeq = -1;
-        long lastSeq;
-        long firstLabel = -1;
-        long endLabel;
-        /** Largest shortfall against the schedule, in events. */
-        long maxBehind;
-
-        Phase(double rate, long durationMs) {
-            this.rate = rate;
-            this.durationMs = durationMs;
-        }
-
-        long scheduled() {
-            return (long) (rate * durationMs / 1000.0);
-        }
-
-        double achievedRate() {
-            return sent * 1e9 / Math.max(1, endNanos - startNanos);
-        }
-
-        long labels() {
-            return firstLabel < 0 ? 0 : endLabel - firstLabel;
-        }
-
-        long stored() {
-            return sentByKind.entrySet().stream().filter(e -> e.getKey() != Kind.AGENT && e.getKey() != Kind.TICK)
-                    .mapToLong(Map.Entry::getValue).sum();
-        }
-    }
-
-    enum Kind {
-        SESSIONS_CHANGED, CHAT, AGENT, PRESENCE, HEALTH, TICK;
-
-        static Kind of(String event) {
-            return switch (event) {
-                case "sessions.changed" -> SESSIONS_CHANGED;
-                case "chat" -> CHAT;
-                case "agent" -> AGENT;
-                case "presence" -> PRESENCE;
-                case "health" -> HEALTH;
-                default -> TICK;
-            };
-        }
     }
 
     /** One connection of Control Center; all of it runs on the socket's event loop. */
@@ -259,6 +232,7 @@ final class LoadGateway implements AutoCloseable {
         void startPhase(Phase p) {
             p.startNanos = System.nanoTime();
             p.firstSeq = seq + 1;
+            p.endLabel = mix.labels();
             long[] timer = {0};
             timer[0] = vertx.setPeriodic(1, t -> {
                 long now = System.nanoTime();
@@ -289,7 +263,7 @@ final class LoadGateway implements AutoCloseable {
             }
             ws.writeTextMessage(frame);
             p.sent++;
-            p.sentByKind.merge(Kind.of(mix.name), 1L, Long::sum);
+            p.sentByKind.merge(Phase.Kind.of(mix.name), 1L, Long::sum);
         }
     }
 

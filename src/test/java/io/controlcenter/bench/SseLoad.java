@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,32 +22,45 @@ import io.vertx.core.parsetools.RecordParser;
 /**
  * Dashboards: SSE clients of GET /api/events on Vert.x, parsing as little as possible: the id line, the event name,
  * and for session.update only the label the load gateway put in ({@code "label":"b<n>"}), which tells the client
- * which sessions.changed it is and, looked up in the gateway's send times, how long it took.
+ * which sessions.changed it is and, looked up in the gateway's send times, how long it took. With several gateways the
+ * message's {@code "gateway":"NAME"} (its data's first field) says whose label it is: each client counts each gateway's
+ * labels apart, and a client of {@code ?gateway=NAME} only that gateway's.
  */
 final class SseLoad implements AutoCloseable {
 
     private static final String LABEL = "\"label\":\"b";
+    private static final String GATEWAY = "\"gateway\":\"";
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1000)
             .setDefaultHost("127.0.0.1").setKeepAlive(true));
     private final int port;
-    private final long[] sendNanos;
+    /** The gateways by name: a client's counts of a gateway are its {@link Track} of that number. */
+    private final Map<String, Integer> gateways = new HashMap<>();
+    /** Send time of each label, per gateway. */
+    private final List<long[]> sendNanos;
     final List<Client> clients = new CopyOnWriteArrayList<>();
 
-    SseLoad(int port, long[] sendNanos) {
+    /** Dashboards of the gateways {@code names}, whose send times of each label are {@code sendNanos}, in that order. */
+    SseLoad(int port, List<String> names, List<long[]> sendNanos) {
         this.port = port;
-        this.sendNanos = sendNanos;
+        this.sendNanos = List.copyOf(sendNanos);
+        names.forEach(n -> gateways.put(n, gateways.size()));
     }
 
-    /** Opens {@code n} more clients; returns when each has its first message (the fleet.update snapshot). */
+    /** Opens {@code n} more clients of every gateway; returns when each has its first message (the fleet.update). */
     void open(int n) throws Exception {
+        open(n, null);
+    }
+
+    /** Opens {@code n} more clients of {@code gateway} ({@code ?gateway=}), or of every gateway when null. */
+    void open(int n, String gateway) throws Exception {
         List<Client> opened = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Client c = new Client(clients.size() + 1);
+            Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway));
             clients.add(c);
             opened.add(c);
-            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events")
+            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events" + (gateway == null ? "" : "?gateway=" + gateway))
                     .compose(req -> req.putHeader("Accept", "text/event-stream").send())
                     .onSuccess(res -> {
                         RecordParser parser = RecordParser.newDelimited("\n\n", c::onRecord);
@@ -65,16 +81,16 @@ final class SseLoad implements AutoCloseable {
         }
     }
 
-    /** Starts a new count on every client: labels from {@code firstLabel} on, latencies when asked. */
-    void reset(long firstLabel, boolean latencies) {
-        clients.forEach(c -> c.reset(firstLabel, latencies));
+    /** Starts a new count on every client: each gateway's labels from {@code firstLabels[g]} on, latencies when asked. */
+    void reset(long[] firstLabels, boolean latencies) {
+        clients.forEach(c -> c.reset(firstLabels, latencies));
     }
 
-    /** Waits until every client has every label below {@code endLabel}; false when the wait ran out. */
-    boolean awaitLabels(long endLabel, long timeoutMs) throws InterruptedException {
+    /** Waits until every client has every label below {@code endLabels[g]} of its gateways; false when the wait ran out. */
+    boolean awaitLabels(long[] endLabels, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            if (clients.stream().allMatch(c -> c.complete(endLabel))) {
+            if (clients.stream().allMatch(c -> c.complete(endLabels))) {
                 return true;
             }
             Thread.sleep(2);
@@ -82,14 +98,14 @@ final class SseLoad implements AutoCloseable {
         return false;
     }
 
-    /** Latencies of every client since the last reset, in nanoseconds, sorted. */
-    long[] latencies() {
-        int n = clients.stream().mapToInt(c -> c.latencyCount).sum();
-        long[] all = new long[n];
+    /** Latencies of gateway {@code g}'s labels at every client since the last reset, in nanoseconds, sorted. */
+    long[] latencies(int g) {
+        List<Track> tracks = clients.stream().filter(c -> c.watches(g)).map(c -> c.tracks[g]).toList();
+        long[] all = new long[tracks.stream().mapToInt(t -> t.latencyCount).sum()];
         int at = 0;
-        for (Client c : clients) {
-            System.arraycopy(c.latencies, 0, all, at, c.latencyCount);
-            at += c.latencyCount;
+        for (Track t : tracks) {
+            System.arraycopy(t.latencies, 0, all, at, t.latencyCount);
+            at += t.latencyCount;
         }
         Arrays.sort(all);
         return all;
@@ -100,53 +116,107 @@ final class SseLoad implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** One dashboard; its counters are written on its event loop and read by the benchmark thread. */
-    final class Client {
-        final int number;
-        volatile Throwable error;
-        volatile boolean ended;
-        volatile long messages;
-        volatile long lastId;
-        volatile long outOfOrder;
-        volatile long duplicates;
-        volatile long sessionUpdates;
+    /** What one client got of one gateway; written on the client's event loop, read under the client's lock. */
+    static final class Track {
+        BitSet seen = new BitSet();
+        long firstLabel;
+        /** labels below it (from firstLabel) all received: advanced lazily */
+        long contiguous;
+        long lastLabel = -1;
+        long duplicates;
+        /** A label after a larger one of the same gateway. */
+        long outOfOrder;
+        boolean recordLatency;
+        long[] latencies = new long[1024];
+        int latencyCount;
         volatile long fleetUpdatesFromSync;
         volatile long lastFleetUpdateNanos;
-        private BitSet seen = new BitSet();
-        private long firstLabel;
-        /** labels below it (from firstLabel) all received: advanced lazily */
-        private volatile long contiguous;
-        private boolean recordLatency;
-        long[] latencies = new long[1024];
-        volatile int latencyCount;
 
-        Client(int number) {
-            this.number = number;
-        }
-
-        synchronized void reset(long first, boolean latency) {
+        void reset(long first, boolean latency) {
             seen = new BitSet();
             firstLabel = first;
             contiguous = first;
+            lastLabel = -1;
             duplicates = 0;
             outOfOrder = 0;
-            sessionUpdates = 0;
             recordLatency = latency;
             latencyCount = 0;
         }
 
-        synchronized boolean complete(long endLabel) {
-            long c = contiguous;
-            while (c < endLabel && seen.get((int) (c - firstLabel))) {
-                c++;
-            }
-            contiguous = c;
-            return c >= endLabel;
-        }
-
-        synchronized long missing(long endLabel) {
+        long missing(long endLabel) {
             long n = endLabel - firstLabel;
             return n - seen.get(0, (int) Math.max(0, n)).cardinality();
+        }
+    }
+
+    /** One dashboard; its counters are written on its event loop and read by the benchmark thread. */
+    final class Client {
+        final int number;
+        /** The gateway it asked for ({@code ?gateway=}), or -1: all. */
+        final int gateway;
+        final Track[] tracks = new Track[sendNanos.size()];
+        volatile Throwable error;
+        volatile boolean ended;
+        volatile long messages;
+        volatile long lastId;
+        /** Messages whose id was not above the one before. */
+        private long idsOutOfOrder;
+
+        Client(int number, int gateway) {
+            this.number = number;
+            this.gateway = gateway;
+            Arrays.setAll(tracks, g -> new Track());
+        }
+
+        boolean watches(int g) {
+            return gateway < 0 || gateway == g;
+        }
+
+        synchronized void reset(long[] first, boolean latency) {
+            idsOutOfOrder = 0;
+            for (int g = 0; g < tracks.length; g++) {
+                tracks[g].reset(first[g], latency);
+            }
+        }
+
+        synchronized boolean complete(long[] endLabels) {
+            for (int g = 0; g < tracks.length; g++) {
+                Track t = tracks[g];
+                while (watches(g) && t.contiguous < endLabels[g] && t.seen.get((int) (t.contiguous - t.firstLabel))) {
+                    t.contiguous++;
+                }
+                if (watches(g) && t.contiguous < endLabels[g]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Labels below {@code endLabels[g]} of gateway {@code g} (all of its gateways when g is -1) not received. */
+        synchronized long missing(long[] endLabels, int g) {
+            long n = 0;
+            for (int i = 0; i < tracks.length; i++) {
+                n += watches(i) && (g < 0 || g == i) ? tracks[i].missing(endLabels[i]) : 0;
+            }
+            return n;
+        }
+
+        /** Labels received twice, of gateway {@code g} or all (-1). */
+        synchronized long duplicates(int g) {
+            return sum(g, t -> t.duplicates);
+        }
+
+        /** Ids not in order (g -1 only), and labels after a larger one of the same gateway (of g, or all). */
+        synchronized long outOfOrder(int g) {
+            return (g < 0 ? idsOutOfOrder : 0) + sum(g, t -> t.outOfOrder);
+        }
+
+        private long sum(int g, ToLongFunction<Track> f) {
+            long n = 0;
+            for (int i = 0; i < tracks.length; i++) {
+                n += g < 0 || g == i ? f.applyAsLong(tracks[i]) : 0;
+            }
+            return n;
         }
 
         private synchronized void onRecord(Buffer record) {
@@ -156,45 +226,65 @@ final class SseLoad implements AutoCloseable {
             }
             String s = record.toString(StandardCharsets.ISO_8859_1);
             messages++;
-            long id = 0;
             if (s.startsWith("id: ")) {
                 int nl = s.indexOf('\n');
-                id = Long.parseLong(s, 4, nl, 10);
+                long id = Long.parseLong(s, 4, nl, 10);
                 if (id <= lastId) {
-                    outOfOrder++;
+                    idsOutOfOrder++;
                 }
                 lastId = id;
             }
             int ev = s.indexOf("event: ");
             if (s.startsWith("session.update", ev + 7)) {
                 int at = s.indexOf(LABEL);
-                if (at < 0) {
-                    return;
-                }
-                int from = at + LABEL.length();
-                int to = s.indexOf('"', from);
-                long label = Long.parseLong(s, from, to, 10);
-                sessionUpdates++;
-                if (label < firstLabel) {
-                    return;
-                }
-                int bit = (int) (label - firstLabel);
-                if (seen.get(bit)) {
-                    duplicates++;
-                    return;
-                }
-                seen.set(bit);
-                if (recordLatency) {
-                    if (latencyCount == latencies.length) {
-                        latencies = Arrays.copyOf(latencies, latencies.length * 2);
-                    }
-                    latencies[latencyCount] = now - sendNanos[(int) label];
-                    latencyCount++;
+                int g = gatewayOf(s);
+                if (at >= 0 && g >= 0) {
+                    int from = at + LABEL.length();
+                    label(tracks[g], g, Long.parseLong(s, from, s.indexOf('"', from), 10), now);
                 }
             } else if (s.startsWith("fleet.update", ev + 7) && s.contains("\"source\":\"websocket\"")) {
-                fleetUpdatesFromSync++;
-                lastFleetUpdateNanos = now;
+                int g = gatewayOf(s);
+                if (g >= 0) {
+                    tracks[g].fleetUpdatesFromSync++;
+                    tracks[g].lastFleetUpdateNanos = now;
+                }
             }
         }
+
+        private void label(Track t, int g, long label, long now) {
+            if (label < t.firstLabel) {
+                return;
+            }
+            int bit = (int) (label - t.firstLabel);
+            if (t.seen.get(bit)) {
+                t.duplicates++;
+                return;
+            }
+            t.seen.set(bit);
+            if (label < t.lastLabel) {
+                t.outOfOrder++;
+            }
+            t.lastLabel = label;
+            if (t.recordLatency) {
+                if (t.latencyCount == t.latencies.length) {
+                    t.latencies = Arrays.copyOf(t.latencies, t.latencies.length * 2);
+                }
+                t.latencies[t.latencyCount++] = now - sendNanos.get(g)[(int) label];
+            }
+        }
+    }
+
+    /** The number of the gateway a message names (its data's first field), or -1; with one gateway, that one. */
+    private int gatewayOf(String s) {
+        if (sendNanos.size() == 1) {
+            return 0;
+        }
+        int at = s.indexOf(GATEWAY);
+        if (at < 0) {
+            return -1;
+        }
+        int from = at + GATEWAY.length();
+        Integer g = gateways.get(s.substring(from, s.indexOf('"', from)));
+        return g == null ? -1 : g;
     }
 }
