@@ -45,8 +45,10 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
 
     private final int maxBatch;
     private final long maxDelayNanos;
+    /** The smallest queue a gateway gets. */
+    static final int MIN_QUEUE = 100;
     private final int queueSize;
-    /** Per gateway, in the order the gateways first submitted. */
+    /** Per gateway. */
     private final Map<String, BlockingQueue<Object>> queues = new ConcurrentHashMap<>();
     /** One permit per queued item, whichever gateway's. */
     private final Semaphore available = new Semaphore(0);
@@ -60,8 +62,12 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
     private Thread writer;
     private volatile boolean running;
 
-    public FleetBatcher(int queueSize, int maxBatch, long maxDelayMs, String target) {
-        this.queueSize = queueSize;
+    /**
+     * {@code queueSize} is what all gateways may have waiting together: each of the {@code gateways} gets an equal share
+     * (at least {@link #MIN_QUEUE}), so the memory it holds does not grow with their number.
+     */
+    public FleetBatcher(int queueSize, int gateways, int maxBatch, long maxDelayMs, String target) {
+        this.queueSize = Math.max(MIN_QUEUE, queueSize / Math.max(1, gateways));
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
         this.target = target;
@@ -132,29 +138,41 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
 
     private void writeLoop() {
         List<Object> batch = new ArrayList<>(maxBatch);
-        while (running || available.availablePermits() > 0) {
+        while (running || available.availablePermits() > 0 || !batch.isEmpty()) {
             try {
-                if (!available.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                available.release();
-                take(batch);
-                long deadline = System.nanoTime() + maxDelayNanos;
-                while (batch.size() < maxBatch) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !available.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                        break;
+                if (batch.isEmpty()) {
+                    if (!available.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                        continue;
                     }
                     available.release();
-                    take(batch);
+                    collect(batch);
                 }
                 write(batch);
+                batch = new ArrayList<>(maxBatch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } finally {
-                batch = new ArrayList<>(maxBatch);
+            } catch (OutOfMemoryError e) {
+                // the batch is kept and tried again: the queues hold the gateways back meanwhile
+                LOG.error("Out of memory while storing a batch of {} fleet events; trying it again in 1 s. Give "
+                        + "Control Center more heap (-Xmx) or lower fleet.batch.queue-size and "
+                        + "gateway.frame-queue.high-watermark", batch.size());
+                pause(1_000);
             }
+        }
+    }
+
+    /** What has queued up, and what comes within {@code maxDelay}, up to {@code maxBatch}. */
+    private void collect(List<Object> batch) throws InterruptedException {
+        take(batch);
+        long deadline = System.nanoTime() + maxDelayNanos;
+        while (batch.size() < maxBatch) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !available.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            available.release();
+            take(batch);
         }
     }
 
@@ -170,16 +188,33 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
             before = taken;
             int share = Math.max(1, (maxBatch - batch.size()) / all.size());
             for (int i = 0; i < all.size() && batch.size() < maxBatch; i++) {
-                taken += all.get(Math.floorMod(nextQueue + i, all.size())).drainTo(batch, Math.min(share, maxBatch - batch.size()));
+                BlockingQueue<Object> queue = all.get(Math.floorMod(nextQueue + i, all.size()));
+                taken += queue.drainTo(batch, Math.min(share, maxBatch - batch.size()));
             }
         } while (taken > before && batch.size() < maxBatch);
         nextQueue++;
         available.acquireUninterruptibly(taken); // each item's permit follows its put at once
     }
 
-    /** Hands the batch to the route; its error handler retries while the database is down, so this returns when stored. */
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands the batch to the route; its error handler retries while the database is down, so this returns when stored.
+     * A batch that failed for lack of memory is not skipped: the error goes up and the batch is tried again.
+     */
     private void write(List<Object> batch) {
         Exchange result = template.send(target, e -> e.getMessage().setBody(batch));
+        for (Throwable t = result.getException(); t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                throw oom;
+            }
+        }
         if (result.getException() != null) {
             LOG.error("A batch of {} fleet events could not be written and was skipped: {}", batch.size(),
                     result.getException().getMessage(), result.getException());

@@ -30,8 +30,9 @@ public class FleetConfiguration implements CamelConfiguration {
         DataSource dataSource = CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class);
         MeterRegistry meters = Meters.registry(context);
         FleetStore store = new FleetStore(dataSource, meters);
-        FleetBatcher batcher = new FleetBatcher(settings.queueSize(), settings.batchMaxSize(), settings.batchMaxDelayMs(),
-                settings.batchEndpoint());
+        List<String> gateways = GatewaySettings.names(context);
+        FleetBatcher batcher = new FleetBatcher(settings.queueSize(), gateways.size(), settings.batchMaxSize(),
+                settings.batchMaxDelayMs(), settings.batchEndpoint());
         batcher.setCamelContext(context);
         batcher.bindTo(meters);
         store.setAgentUpdateInterval(settings.agentUpdateIntervalMs(), () -> batcher.getQueued() > 0);
@@ -40,7 +41,6 @@ public class FleetConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fleetSync", new FleetSync(settings.syncPageSize(), meters));
         context.addService(batcher, true, true);
 
-        List<String> gateways = GatewaySettings.names(context);
         for (String removed : store.configured(gateways)) {
             LOG.info("Gateway {} is no longer in gateways: its history stays in the database (marked removed) and it "
                     + "leaves the live views", removed);

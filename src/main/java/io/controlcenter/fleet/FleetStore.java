@@ -69,12 +69,14 @@ public class FleetStore {
      */
     public List<SseMessage> persist(List<Object> items) throws SQLException {
         Attempt previous = attempt;
-        attempt = null;
+        // asked while the database may still be down: the attempt stays known until the answer is known
         if (previous != null && previous.items == items && committed(previous.token)) {
+            attempt = null;
             cards.committed(previous.activity);
             updates.pushed(previous.cards);
             return previous.messages;
         }
+        attempt = null;
         long started = System.nanoTime();
         try (Connection c = cards.connection()) {
             c.setAutoCommit(false);

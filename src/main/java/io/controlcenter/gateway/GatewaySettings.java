@@ -145,11 +145,20 @@ public record GatewaySettings(
                 own.millis("reconnect.max-delay", shared.millis("reconnect.max-delay", 30_000)),
                 own.fraction("reconnect.jitter", shared.fraction("reconnect.jitter", 0.2)),
                 (int) own.positive("max-payload", shared.positive("max-payload", 26_214_400)),
-                (int) own.positive("frame-queue.high-watermark", shared.positive("frame-queue.high-watermark", 2_000)),
+                frameQueue(own, shared, names(context).size()),
                 keys.closePolicy(),
                 GatewayTls.trust(keys),
                 Scopes.parse(scopesKey, own.string("scopes", shared.string("scopes", DEFAULT_SCOPES))),
                 own.millis("pairing.retry-interval", shared.millis("pairing.retry-interval", 10_000)));
+    }
+
+    /**
+     * Frames a gateway's routes may fall behind by: its own {@code frame-queue.high-watermark} as set, or an equal share
+     * of the shared one (at least 100), so that the memory they hold does not grow with the number of gateways.
+     */
+    private static int frameQueue(Settings own, Settings shared, int gateways) {
+        long total = shared.positive("frame-queue.high-watermark", 2_000);
+        return (int) own.positive("frame-queue.high-watermark", Math.max(100, total / gateways));
     }
 
     /** The token's key as the operator sets it: {@code gateway.token (OPENCLAW_GATEWAY_TOKEN)} for the primary gateway. */
