@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A run Control Center did not start (cron, heartbeat, another client) is marked {@code proactive}.</li>
  * </ul>
  * Runs on the gateway consumer's thread and the reconcile route's, so it is decided once per event, before it is
- * queued; a database retry later never sees it twice. Synchronized: both threads are ordered through it.
+ * queued; a database retry later never sees it twice. Each gateway's runs are kept apart under a lock of their own: a
+ * gateway's events wait only for that gateway's.
  */
 @ManagedResource(description = "Chat events: duplicates dropped, runs tracked")
 public class ChatTracker extends ServiceSupport {
@@ -49,13 +50,8 @@ public class ChatTracker extends ServiceSupport {
     private final long ttlMs;
     private final long cooldownMs;
     private final LongSupplier clock;
-    /** Runs in progress, by gateway and run id; only touched under this object's lock. */
-    private final Map<RunKey, Run> runs = new LinkedHashMap<>();
-    /**
-     * Runs that ended, by gateway and run id, and when: in the order they ended, so the sweep stops at the first one
-     * still cooling down. Only this is kept of a finished run (at 1,000 runs/s ending, 2 minutes are 120,000 runs).
-     */
-    private final LinkedHashMap<RunKey, Long> finished = new LinkedHashMap<>();
+    /** Each gateway's runs. */
+    private final Map<String, Runs> byGateway = new ConcurrentHashMap<>();
     /** Runs started from the API whose first event has not been seen yet: gateway + run id, and since when. */
     private final Map<RunKey, Long> expectedRuns = new ConcurrentHashMap<>();
     /** Injects under way, per gateway + session key: chat.inject's event carries a run id we cannot know before. */
@@ -64,7 +60,6 @@ public class ChatTracker extends ServiceSupport {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong proactiveRuns = new AtomicLong();
-    private long nextSweep;
 
     public ChatTracker(long ttlMs, long cooldownMs) {
         this(ttlMs, cooldownMs, System::currentTimeMillis);
@@ -110,12 +105,19 @@ public class ChatTracker extends ServiceSupport {
      * stale. The result keeps the gateway's fields and adds {@code text}, {@code deltaText}, {@code replace},
      * {@code proactive}, {@code startedBy} and {@code kind}.
      */
-    public synchronized Map<String, Object> accept(String gateway, Map<String, Object> payload) {
-        long now = clock.getAsLong();
-        sweep(now);
+    public Map<String, Object> accept(String gateway, Map<String, Object> payload) {
         if (payload == null) {
             return null;
         }
+        Runs runs = byGateway.computeIfAbsent(String.valueOf(gateway), g -> new Runs());
+        synchronized (runs) {
+            return accept(runs, gateway, payload);
+        }
+    }
+
+    private Map<String, Object> accept(Runs runs, String gateway, Map<String, Object> payload) {
+        long now = clock.getAsLong();
+        sweep(runs, now);
         String runId = Json.string(payload, "runId");
         String state = Json.string(payload, "state");
         String sessionKey = Json.string(payload, "sessionKey");
@@ -124,12 +126,12 @@ public class ChatTracker extends ServiceSupport {
             return null;
         }
         RunKey key = new RunKey(gateway, runId);
-        if (finished.containsKey(key)) {
+        if (runs.finished.containsKey(key)) {
             duplicates.incrementAndGet();
             LOG.debug("Gateway {}: chat {} of run {} after it ended dropped", gateway, state, runId);
             return null;
         }
-        Run run = runs.computeIfAbsent(key, k -> newRun(k, sessionKey));
+        Run run = runs.running.computeIfAbsent(key, k -> newRun(k, sessionKey));
         run.touchedAt = now;
         if (dropped(run, Json.number(payload, "seq"), state)) {
             return null;
@@ -137,8 +139,8 @@ public class ChatTracker extends ServiceSupport {
         ChatText text = ChatText.after(run.text, state, payload);
         run.text = text.text() == null ? "" : text.text();
         if (TERMINAL.contains(state)) {
-            runs.remove(key);
-            finished.put(key, now);
+            runs.running.remove(key);
+            runs.finished.put(key, now);
         }
         Map<String, Object> out = new LinkedHashMap<>(payload);
         out.put("gateway", gateway);
@@ -199,16 +201,19 @@ public class ChatTracker extends ServiceSupport {
         return false;
     }
 
-    /** Forgets finished runs after the cooldown, and runs with no event for the TTL; expectations after the TTL. */
-    private void sweep(long now) {
-        if (now < nextSweep) {
+    /**
+     * Forgets a gateway's finished runs after the cooldown, and its runs with no event for the TTL; expectations after
+     * the TTL.
+     */
+    private void sweep(Runs runs, long now) {
+        if (now < runs.nextSweep) {
             return;
         }
-        nextSweep = now + Math.min(1000, cooldownMs);
-        for (Iterator<Long> it = finished.values().iterator(); it.hasNext() && now - it.next() > cooldownMs; ) {
+        runs.nextSweep = now + Math.min(1000, cooldownMs);
+        for (Iterator<Long> it = runs.finished.values().iterator(); it.hasNext() && now - it.next() > cooldownMs; ) {
             it.remove();
         }
-        runs.values().removeIf(r -> now - r.touchedAt > ttlMs);
+        runs.running.values().removeIf(r -> now - r.touchedAt > ttlMs);
         for (Deque<Long> pending : expectedInjects.values()) {
             synchronized (pending) {
                 pending.removeIf(at -> now - at > ttlMs);
@@ -252,8 +257,26 @@ public class ChatTracker extends ServiceSupport {
     }
 
     @ManagedAttribute(description = "Runs tracked for duplicate removal")
-    public synchronized int getTrackedRuns() {
-        return runs.size() + finished.size();
+    public int getTrackedRuns() {
+        int n = 0;
+        for (Runs runs : byGateway.values()) {
+            synchronized (runs) {
+                n += runs.running.size() + runs.finished.size();
+            }
+        }
+        return n;
+    }
+
+    /** One gateway's runs; touched only under its own lock. */
+    private static final class Runs {
+        /** Runs in progress, by run id. */
+        final Map<RunKey, Run> running = new LinkedHashMap<>();
+        /**
+         * Runs that ended, and when: in the order they ended, so the sweep stops at the first one still cooling down.
+         * Only this is kept of a finished run (at 1,000 runs/s ending, 2 minutes are 120,000 runs).
+         */
+        final LinkedHashMap<RunKey, Long> finished = new LinkedHashMap<>();
+        long nextSweep;
     }
 
     /** A run of a gateway. */
