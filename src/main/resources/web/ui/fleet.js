@@ -68,6 +68,11 @@ export function fleetView(root, app) {
     summary.textContent = emptyText(all.length) || `${all.length} of ${store.agents.size} agents`;
     replace(pager, pages < 2 ? [] : [...Array(pages).keys()].map((p) => h('button', {type: 'button',
       'aria-current': p === page ? 'page' : null, on: {click: () => { page = p; render(); }}}, String(p + 1))));
+    if (performance.getEntriesByName('cc:fleet.update').length) {
+      void grid.offsetHeight; // laid out
+      performance.measure('cc:fleet-render', 'cc:fleet.update'); // from the fleet's arrival to its cards on the page
+      performance.clearMarks('cc:fleet.update');
+    }
   };
 
   const emptyText = (n) => {

@@ -25,6 +25,7 @@ export function openStream({onMessage, onState, beforeRetry}) {
   };
 
   const deliver = (event) => (e) => {
+    if (event === 'fleet.update') performance.mark('cc:fleet.update'); // the fleet arrived (the view measures its render)
     const id = e.lastEventId === '' ? null : Number(e.lastEventId);
     // a replay never repeats a message; the fleet.update of each gateway at the start share one id
     if (id !== null && lastId !== null && id < lastId) return;
