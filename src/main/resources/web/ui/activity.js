@@ -8,7 +8,7 @@ import {lineChart} from './charts.js';
 export function activityView(root) {
   const minutes = h('select', {'aria-label': 'Minutes'}, [10, 30, 60].map((m) => h('option', {value: m}, `last ${m} min`)));
   const hours = h('select', {'aria-label': 'Hours'}, [1, 6, 24, 168].map((n) =>
-    h('option', {value: n, selected: n === 24}, n === 168 ? 'last 7 days' : `last ${n} h`)));
+    h('option', {value: n, selected: n === 1}, n === 168 ? 'last 7 days' : `last ${n} h`)));
   const events = h('div', {id: 'events-chart'});
   const tokens = h('div', {id: 'tokens-chart'});
   replace(root, h('h1', {}, 'Activity'), h('div', {class: 'charts'},

@@ -3,6 +3,7 @@ package io.controlcenter.api;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -19,15 +20,18 @@ import org.apache.camel.Exchange;
  * Who may use the API when {@code api.token} is set: a request with the token ({@code Authorization: Bearer}, or Basic
  * with the token as password), or, under {@code /api/}, a dashboard's session cookie. The dashboard exchanges the token
  * once for the cookie ({@code POST /api/session}): HttpOnly (the page's scripts never see it), SameSite=Strict (no other
- * site's page sends it), valid for {@code api.session.max-age}. Its value is its expiry signed with the token (HMAC-SHA256),
- * so it holds nothing secret, survives a restart and ends when the token changes; {@code DELETE /api/session} clears it
- * and refuses that value until it would have expired. Bound as {@code apiSessions} (routes/api-dashboard.yaml).
+ * site's page sends it), valid for {@code api.session.max-age}. Its value is its expiry and a random nonce signed with
+ * the token (HMAC-SHA256), so it holds nothing secret, survives a restart and ends when the token changes;
+ * {@code DELETE /api/session} clears it and refuses that value until it would have expired. Bound as
+ * {@code apiSessions} (routes/api-dashboard.yaml).
  */
 public class ApiSessions {
 
     public static final String COOKIE = "cc_session";
     /** The login path: open without credentials (it checks the token itself). */
     public static final String PATH = "/api/session";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] token;
     private final long maxAgeMs;
@@ -73,7 +77,10 @@ public class ApiSessions {
             throw new UnauthorizedException("wrong API token");
         }
         long expires = now() + maxAgeMs;
-        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + value(expires) + "; Max-Age=" + maxAgeMs / 1000
+        byte[] nonce = new byte[12];
+        RANDOM.nextBytes(nonce);
+        String value = expires + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
+        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + signed(value) + "; Max-Age=" + maxAgeMs / 1000
                 + attributes(exchange));
         return answer(true, Instant.ofEpochMilli(expires).toString());
     }
@@ -110,21 +117,21 @@ public class ApiSessions {
     }
 
     boolean validCookie(String value, long now) {
-        if (key == null || value == null) {
+        int sig = value == null ? -1 : value.lastIndexOf('.');
+        if (key == null || sig < 0 || expiry(value) <= now || revoked.containsKey(value)) {
             return false;
         }
-        long expiry = expiry(value);
-        return expiry > now && MessageDigest.isEqual(value(expiry).getBytes(StandardCharsets.US_ASCII),
-                value.getBytes(StandardCharsets.US_ASCII)) && !revoked.containsKey(value);
+        return MessageDigest.isEqual(signed(value.substring(0, sig)).getBytes(StandardCharsets.US_ASCII),
+                value.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A cookie value: the expiry (epoch ms) and its signature. */
-    String value(long expiry) {
+    /** A cookie value: {@code <expiry ms>.<nonce>}, then its signature. */
+    private String signed(String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            byte[] sig = mac.doFinal(("control-center session " + expiry).getBytes(StandardCharsets.US_ASCII));
-            return expiry + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+            byte[] sig = mac.doFinal(("control-center session " + value).getBytes(StandardCharsets.US_ASCII));
+            return value + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
