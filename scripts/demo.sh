@@ -49,7 +49,8 @@ stop() {
   bash scripts/openclaw-gateway.sh stop --dir "$DEMO/gateway" >/dev/null || true
   log "stopped (state kept in $DEMO; --fresh starts over)"
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 130' INT TERM
+trap stop EXIT
 
 if [[ ! -f target/control-center.jar ]]; then
   log "building Control Center (mvn -B package -DskipTests)"
@@ -96,7 +97,7 @@ for s in "${SESSIONS[@]}"; do chat "$s" "hello from the demo"; done
 log "a chat every 15 s (Ctrl-C to stop)"
 n=0
 while kill -0 "$CC_PID" 2>/dev/null; do
-  sleep 15
+  sleep 15 & wait $! # a signal ends the wait at once
   n=$((n + 1))
   s=${SESSIONS[$((n % ${#SESSIONS[@]}))]}
   if ((n % 6 == 0)); then

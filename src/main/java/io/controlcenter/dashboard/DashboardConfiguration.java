@@ -25,7 +25,7 @@ public class DashboardConfiguration implements CamelConfiguration {
                 CamelContextHelper.mandatoryLookup(context, Database.DATA_SOURCE, DataSource.class),
                 CamelContextHelper.mandatoryLookup(context, "gatewaysApi", GatewaysApi.class),
                 CamelContextHelper.mandatoryLookup(context, SseHub.BEAN_NAME, SseHub.class), settings.longRunMs()));
-        DashboardPage page = new DashboardPage();
+        DashboardPage page = new DashboardPage(context);
         context.addStartupListener((camel, alreadyStarted) -> {
             if (!camel.hasService(page)) {
                 camel.addService(page, true, true);

@@ -5,7 +5,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.service.ServiceSupport;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * hidden by a browser's cache). Every answer carries a Content-Security-Policy that lets the page run only its own
  * scripts and styles (no inline script, nothing from another site) and talk only to this server.
  */
-public class DashboardPage extends ServiceSupport implements CamelContextAware {
+public class DashboardPage extends ServiceSupport {
 
     /** The page's own files, and nothing else: the API and the management endpoints have their own routes. */
     static final String PATHS = "^/(ui/[A-Za-z0-9._/-]+)?$";
@@ -27,16 +26,10 @@ public class DashboardPage extends ServiceSupport implements CamelContextAware {
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final Logger LOG = LoggerFactory.getLogger(DashboardPage.class);
 
-    private CamelContext camelContext;
+    private final CamelContext camelContext;
     private Route route;
 
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
+    public DashboardPage(CamelContext camelContext) {
         this.camelContext = camelContext;
     }
 
