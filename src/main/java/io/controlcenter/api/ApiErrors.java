@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The error mapping of every API route (route configuration {@code api-errors}, routes/api.yaml): the exception a
  * request failed with becomes its HTTP status and the body {@code {error, code}}, which the REST binding writes as
- * JSON. A bad parameter or body is 400, an unknown id 404, a conflict 409, the gateway down 503, no answer from it 504,
- * its own refusals their status (400, 403, 404) or 502; anything else 500, logged. Bound as {@code apiErrors}.
+ * JSON. A bad parameter or body is 400, a wrong API token 401, an unknown id 404, a conflict 409, the gateway down
+ * 503, no answer from it 504, its own refusals their status (400, 403, 404) or 502; anything else 500, logged. Bound
+ * as {@code apiErrors}.
  */
 public class ApiErrors {
 
@@ -60,6 +61,8 @@ public class ApiErrors {
                 return new Error(status(rpc.getCode()), rpc.getCode(), message(gateway, rpc));
             } else if (t instanceof NotFoundException) {
                 return new Error(404, "NOT_FOUND", t.getMessage());
+            } else if (t instanceof UnauthorizedException) {
+                return new Error(401, "UNAUTHORIZED", t.getMessage());
             } else if (t instanceof ConflictException) {
                 return new Error(409, "CONFLICT", t.getMessage());
             } else if (t instanceof JsonProcessingException) { // the REST binding could not read the request body

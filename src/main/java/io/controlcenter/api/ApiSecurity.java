@@ -1,10 +1,6 @@
 package io.controlcenter.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 import io.controlcenter.gateway.Json;
 import io.vertx.core.http.HttpHeaders;
@@ -24,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Guards Camel's HTTP server (listed in {@code camel.main.configuration-classes}, configured before the server starts):
  * with {@code api.token} set, every request to {@code /api/*} and the management endpoints ({@code /observe/*}: health,
  * metrics, Jolokia) needs {@code Authorization: Bearer <token>}. Basic authentication with the token as password (any
- * user name) is accepted too, for Hawtio's connect form, and {@code ?access_token=} on the event stream, for a browser's
- * EventSource, which cannot send headers. CORS is on only for the origins in {@code api.cors.origins}.
+ * user name) is accepted too, for Hawtio's connect form; under {@code /api/} a dashboard's session cookie
+ * ({@link ApiSessions}, bound as {@code apiSessions}), which also serves the event stream; and {@code ?access_token=} on
+ * the event stream, for an EventSource of another site, which cannot send headers. {@code /api/session} (the login)
+ * is open. CORS is on only for the origins in {@code api.cors.origins}.
  */
 public class ApiSecurity implements CamelConfiguration {
 
@@ -35,12 +33,14 @@ public class ApiSecurity implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         ApiSettings settings = ApiSettings.load(context);
+        ApiSessions sessions = new ApiSessions(settings.token(), settings.sessionMaxAgeMs());
+        context.getRegistry().bind("apiSessions", sessions);
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             return;
         }
         VertxPlatformHttpServerConfiguration http = server.getConfiguration();
-        if (!settings.token().isEmpty()) {
+        if (sessions.required()) {
             String ssePath = context.getPropertiesComponent().resolveProperty("sse.path").orElse("/api/events");
             AuthenticationConfig auth = http.getAuthenticationConfig();
             auth.setEnabled(true);
@@ -51,7 +51,7 @@ public class ApiSecurity implements CamelConfiguration {
                 entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
                     @Override
                     public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T unused) {
-                        return new TokenHandler(settings.token(), ssePath);
+                        return new TokenHandler(sessions, ssePath);
                     }
                 });
                 auth.getEntries().add(entry);
@@ -72,17 +72,22 @@ public class ApiSecurity implements CamelConfiguration {
         private static final String REFUSED = Json.write(ApiErrors.body(
                 "missing or wrong API token: send Authorization: Bearer <CC_API_TOKEN>", "UNAUTHORIZED"));
 
-        private final byte[] token;
+        private final ApiSessions sessions;
         private final String ssePath;
 
-        TokenHandler(String token, String ssePath) {
-            this.token = token.getBytes(StandardCharsets.UTF_8);
+        TokenHandler(ApiSessions sessions, String ssePath) {
+            this.sessions = sessions;
             this.ssePath = ssePath;
         }
 
         @Override
         public void handle(RoutingContext ctx) {
-            if (matches(presented(ctx.request()))) {
+            HttpServerRequest request = ctx.request();
+            String path = request.path();
+            if (ApiSessions.PATH.equals(path)
+                    || sessions.accepts(path, request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader(HttpHeaders.COOKIE))
+                    || ssePath.equals(path) && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                    && sessions.isToken(request.getParam("access_token"))) {
                 ctx.next();
                 return;
             }
@@ -90,30 +95,6 @@ public class ApiSecurity implements CamelConfiguration {
                     .putHeader("WWW-Authenticate", "Bearer realm=\"control-center\"")
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(REFUSED);
-        }
-
-        private String presented(HttpServerRequest request) {
-            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-            if (header != null) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("bearer ")) {
-                    return header.substring(7).trim();
-                }
-                if (lower.startsWith("basic ")) {
-                    try {
-                        String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-                        return pair.substring(pair.indexOf(':') + 1);
-                    } catch (IllegalArgumentException e) {
-                        return null;
-                    }
-                }
-                return null;
-            }
-            return ssePath.equals(request.path()) ? request.getParam("access_token") : null;
-        }
-
-        private boolean matches(String presented) {
-            return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

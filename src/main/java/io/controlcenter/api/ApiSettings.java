@@ -11,9 +11,10 @@ import org.apache.camel.CamelContext;
 
 /**
  * The {@code api.*} keys: the bearer token of the HTTP API and management endpoints, and the origins allowed by CORS.
- * A server that listens beyond loopback ({@code camel.server.host}) must have a token; the start fails without one.
+ * A server that listens beyond loopback ({@code camel.server.host}) must have a token; the start fails without one. A
+ * dashboard that logged in with the token holds a session cookie for {@code session.max-age}.
  */
-public record ApiSettings(String host, String token, List<String> corsOrigins) {
+public record ApiSettings(String host, String token, List<String> corsOrigins, long sessionMaxAgeMs) {
 
     public static final String PREFIX = "api.";
 
@@ -27,7 +28,7 @@ public record ApiSettings(String host, String token, List<String> corsOrigins) {
         }
         List<String> origins = Arrays.stream(s.string("cors.origins", "").split(","))
                 .map(String::trim).filter(o -> !o.isEmpty()).toList();
-        return new ApiSettings(host, token, origins);
+        return new ApiSettings(host, token, origins, s.millis("session.max-age", 12 * 3600_000L));
     }
 
     /** Whether {@code host} is a loopback address (or a name that resolves only to one). */

@@ -90,28 +90,37 @@ public class ChatApi {
         return out;
     }
 
-    /** GET /api/sessions/{key}/history?limit=&cursor=: chat.history's params. */
+    /**
+     * GET /api/sessions/{key}/history?limit=&offset=&cursor=: chat.history's params ({@code offset}: the page before,
+     * from the previous answer's {@code nextOffset}).
+     */
     public Map<String, Object> historyParams(Exchange exchange) {
         Message in = exchange.getMessage();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("sessionKey", sessionKey(in));
-        String limit = in.getHeader("limit", String.class);
-        if (limit != null && !limit.isBlank()) {
-            try {
-                int n = Integer.parseInt(limit.trim());
-                if (n < 1 || n > 1000) {
-                    throw new NumberFormatException();
-                }
-                params.put("limit", n);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("limit must be a number from 1 to 1000");
-            }
-        }
+        number(in, "limit", 1, 1000, params);
+        number(in, "offset", 0, Integer.MAX_VALUE, params);
         String cursor = in.getHeader("cursor", String.class);
         if (cursor != null && !cursor.isBlank()) {
             params.put("cursor", cursor);
         }
         return params;
+    }
+
+    /** Query parameter {@code name}, when present, as a number from {@code min} to {@code max} into {@code params}. */
+    private static void number(Message in, String name, int min, int max, Map<String, Object> params) {
+        String value = in.getHeader(name, String.class);
+        if (value != null && !value.isBlank()) {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n < min || n > max) {
+                    throw new NumberFormatException();
+                }
+                params.put(name, n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max);
+            }
+        }
     }
 
     /** The gateway's chat.history result for the API (see {@link ChatHistory#forApi}). */

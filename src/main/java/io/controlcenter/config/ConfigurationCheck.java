@@ -2,6 +2,7 @@ package io.controlcenter.config;
 
 import io.controlcenter.api.ApiSettings;
 import io.controlcenter.chat.ChatSettings;
+import io.controlcenter.dashboard.DashboardSettings;
 import io.controlcenter.db.DatabaseSettings;
 import io.controlcenter.device.DeviceSettings;
 import io.controlcenter.fallback.FallbackSettings;
@@ -31,5 +32,6 @@ public class ConfigurationCheck implements CamelConfiguration {
         ChatSettings.load(context);
         FleetSettings.load(context);
         FallbackSettings.load(context);
+        DashboardSettings.load(context);
     }
 }

@@ -93,6 +93,10 @@ public final class FleetMessages {
         card.put("createdAt", row.get("createdAt"));
         card.put("updatedAt", row.get("updatedAt"));
         card.put("lastInteractionAt", row.get("lastInteractionAt"));
+        // the session's token counts as the gateway keeps them (null when a change did not carry them)
+        card.put("inputTokens", row.get("inputTokens"));
+        card.put("outputTokens", row.get("outputTokens"));
+        card.put("totalTokens", row.get("totalTokens"));
         card.put("archived", Boolean.TRUE.equals(row.get("archived")));
         card.put("gone", false);
         return card;

@@ -100,6 +100,7 @@ final class GatewayStats {
         s.put("tickIntervalMs", tickIntervalMs == 0 ? null : tickIntervalMs);
         s.put("maxPayload", maxPayload == 0 ? null : maxPayload);
         s.put("connectedSince", text(connectedSince));
+        s.put("downSince", text(downSince));
         s.put("lastFrameAt", text(lastFrameAt));
         s.put("lastTickAt", text(lastTickAt));
         s.put("nextAttemptAt", state == GatewayState.RECONNECTING || state == GatewayState.PAIRING

@@ -1,6 +1,9 @@
 package io.controlcenter.sse;
 
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,6 +55,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     public static final String LAST_EVENT_ID = "Last-Event-ID";
     /** Messages asked from the replay source at a time. */
     static final int REPLAY_PAGE = 500;
+    static final int RECENT_DROPS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(SseHub.class);
 
     private final SseSettings settings;
@@ -59,6 +63,8 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     private final AtomicLong messagesBroadcast = new AtomicLong();
     private final LongAdder messagesSent = new LongAdder();
     private final AtomicLong slowClientsDropped = new AtomicLong();
+    /** The latest clients dropped for being too slow (the dashboard's "needs attention"), newest last. */
+    private final Deque<SlowClient> recentDrops = new ArrayDeque<>();
     private volatile SseReplay replay;
     private volatile SseSnapshot snapshot;
     /** The gateways {@code ?gateway=} may name; null: any. */
@@ -184,6 +190,12 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
         if (c.markClosed()) {
             clients.remove(c);
             slowClientsDropped.incrementAndGet();
+            synchronized (recentDrops) {
+                recentDrops.addLast(new SlowClient(Instant.now(), c.remote()));
+                if (recentDrops.size() > RECENT_DROPS) {
+                    recentDrops.removeFirst();
+                }
+            }
             LOG.warn("SSE client {} is too slow: more than {} messages waiting (sse.client-buffer); disconnected",
                     c, settings.clientBuffer());
             c.disconnect();
@@ -246,6 +258,17 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
 
     void countSent() {
         messagesSent.increment();
+    }
+
+    /** A client disconnected for being too slow: when, and its address. */
+    public record SlowClient(Instant at, String remote) {
+    }
+
+    /** The latest clients dropped for being too slow (at most {@value #RECENT_DROPS}), oldest first. */
+    public List<SlowClient> recentDrops() {
+        synchronized (recentDrops) {
+            return List.copyOf(recentDrops);
+        }
     }
 
     private static String blankToNull(String s) {

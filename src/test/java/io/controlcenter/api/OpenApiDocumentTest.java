@@ -37,7 +37,14 @@ class OpenApiDocumentTest extends FleetTestSupport {
             Map.entry("/api/gateways/{name}/sessions/{key}/history", Set.of("get")),
             Map.entry("/api/gateways/{name}/sessions/{key}/abort", Set.of("post")),
             Map.entry("/api/gateways/{name}/sessions/{key}/inject", Set.of("post")),
-            Map.entry("/api/gateways/{name}/runs/{runId}", Set.of("get"))));
+            Map.entry("/api/gateways/{name}/runs/{runId}", Set.of("get")),
+            Map.entry("/api/session", Set.of("get", "post", "delete")),
+            Map.entry("/api/dashboard/attention", Set.of("get")),
+            Map.entry("/api/dashboard/usage", Set.of("get")),
+            Map.entry("/api/dashboard/tokens", Set.of("get")),
+            Map.entry("/api/dashboard/activity", Set.of("get")),
+            Map.entry("/api/dashboard/sessions", Set.of("get")),
+            Map.entry("/api/dashboard/runs", Set.of("get"))));
 
     @Test
     void theDocumentListsEveryPathAndMethod() {

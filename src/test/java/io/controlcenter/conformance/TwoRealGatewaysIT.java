@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import io.controlcenter.gateway.GatewayClient;
 import io.controlcenter.gateway.GatewayState;
@@ -55,18 +54,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        CompletableFuture<RealGateway> second = CompletableFuture.supplyAsync(() -> {
-            try {
-                return RealGateway.startWithMockModel();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        try {
-            gateway = RealGateway.startWithMockModel();
-        } finally {
-            lab = second.join(); // kept for the clean-up even when the first did not start
-        }
+        startTwoWithMockModel(second -> lab = second);
         assertTrue(!gateway.token().equals(lab.token()), "each gateway has a token of its own");
         app = startApp("gateways", "default," + LAB, "gateway." + LAB + ".ws-url", lab.url(),
                 "gateway." + LAB + ".token", lab.token());

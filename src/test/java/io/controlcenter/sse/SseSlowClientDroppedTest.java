@@ -61,6 +61,9 @@ class SseSlowClientDroppedTest extends SseTestSupport {
 
             assertEquals(1, hub.getSlowClientsDropped());
             assertEquals(1, hub.getClientsConnected());
+            // what the dashboard's "needs attention" lists: when, and which client
+            assertEquals(1, hub.recentDrops().size());
+            assertTrue(hub.recentDrops().get(0).remote().endsWith(":" + slow.getLocalPort()), String.valueOf(hub.recentDrops()));
             assertEquals(sent, hub.getMessagesBroadcast());
             Thread.sleep(200);
             assertEquals(LongStream.rangeClosed(1, sent).boxed().toList(), fast.ids(), "the fast client got everything");

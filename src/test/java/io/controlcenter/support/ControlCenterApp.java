@@ -72,6 +72,7 @@ public final class ControlCenterApp implements AutoCloseable {
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
         }
+        port = Integer.parseInt(props.get("camel.server.port")); // a test may choose it (to restart on the same one)
         Main main = Application.createMain();
         props.forEach(main::addOverrideProperty);
         try {

@@ -1,6 +1,8 @@
 package io.controlcenter.support;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import io.controlcenter.gateway.GatewayState;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +27,28 @@ public abstract class RealGatewayTestSupport {
         gateway = started;
         app = startApp();
         awaitConnected(app);
+    }
+
+    /**
+     * Starts two real gateways with the mock model at once: the first becomes {@link #gateway}, the second is returned
+     * (kept for the clean-up even when the first did not start: {@code whenStarted} receives it first).
+     */
+    protected static RealGateway startTwoWithMockModel(java.util.function.Consumer<RealGateway> whenStarted) {
+        CompletableFuture<RealGateway> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RealGateway.startWithMockModel();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            gateway = RealGateway.startWithMockModel();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            whenStarted.accept(second.join());
+        }
+        return second.join();
     }
 
     /** Control Center against {@link #gateway} with its token; {@code overrides} (key, value pairs) applied last. */
