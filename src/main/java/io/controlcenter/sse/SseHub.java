@@ -1,17 +1,13 @@
 package io.controlcenter.sse;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.controlcenter.gateway.Json;
 import io.controlcenter.ops.Meters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -55,16 +51,13 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     public static final String LAST_EVENT_ID = "Last-Event-ID";
     /** Messages asked from the replay source at a time. */
     static final int REPLAY_PAGE = 500;
-    static final int RECENT_DROPS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(SseHub.class);
 
     private final SseSettings settings;
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicLong messagesBroadcast = new AtomicLong();
     private final LongAdder messagesSent = new LongAdder();
-    private final AtomicLong slowClientsDropped = new AtomicLong();
-    /** The latest clients dropped for being too slow (the dashboard's "needs attention"), newest last. */
-    private final Deque<SlowClient> recentDrops = new ArrayDeque<>();
+    private final SlowClients slowClients = new SlowClients();
     private volatile SseReplay replay;
     private volatile SseSnapshot snapshot;
     /** The gateways {@code ?gateway=} may name; null: any. */
@@ -189,13 +182,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     private void tooSlow(SseClient c) {
         if (c.markClosed()) {
             clients.remove(c);
-            slowClientsDropped.incrementAndGet();
-            synchronized (recentDrops) {
-                recentDrops.addLast(new SlowClient(Instant.now(), c.remote()));
-                if (recentDrops.size() > RECENT_DROPS) {
-                    recentDrops.removeFirst();
-                }
-            }
+            slowClients.dropped(c.remote());
             LOG.warn("SSE client {} is too slow: more than {} messages waiting (sse.client-buffer); disconnected",
                     c, settings.clientBuffer());
             c.disconnect();
@@ -209,26 +196,12 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
             response.setStatusCode(503).end();
             return;
         }
-        SseFilter filter = new SseFilter(blankToNull(request.getParam("gateway")), blankToNull(request.getParam("session")));
-        List<String> known = gateways;
-        if (filter.gateway() != null && known != null && !known.contains(filter.gateway())) {
-            refuse(response, 404, "no gateway " + filter.gateway() + " (gateways: " + String.join(", ", known) + ")",
-                    "NOT_FOUND");
+        SseRequest asked = SseRequest.of(request, response, gateways);
+        if (asked == null) {
             return;
         }
-        String last = blankToNull(request.getHeader(LAST_EVENT_ID));
-        if (last == null) {
-            last = blankToNull(request.getParam("lastEventId"));
-        }
-        Long lastEventId = null;
-        if (last != null) {
-            try {
-                lastEventId = Long.parseLong(last.trim());
-            } catch (NumberFormatException e) {
-                refuse(response, 400, "Last-Event-ID must be a number", "INVALID_REQUEST");
-                return;
-            }
-        }
+        SseFilter filter = asked.filter();
+        Long lastEventId = asked.lastEventId();
         response.setStatusCode(200).setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -241,12 +214,6 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
         clients.add(client); // from now on it receives every broadcast: the replay below can leave no gap
         LOG.debug("SSE client {} connected (Last-Event-ID {})", client, lastEventId);
         client.begin(lastEventId, replay, snapshot, settings.heartbeatMs());
-    }
-
-    /** An answer that is no stream: {error, code}, as every API error. */
-    private static void refuse(HttpServerResponse response, int status, String error, String code) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Json.write(Map.of("error", error, "code", code)));
     }
 
     void closed(SseClient client) {
@@ -264,15 +231,9 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
     public record SlowClient(Instant at, String remote) {
     }
 
-    /** The latest clients dropped for being too slow (at most {@value #RECENT_DROPS}), oldest first. */
+    /** The latest clients dropped for being too slow (at most {@value SlowClients#RECENT}), oldest first. */
     public List<SlowClient> recentDrops() {
-        synchronized (recentDrops) {
-            return List.copyOf(recentDrops);
-        }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+        return slowClients.recent();
     }
 
     @Override
@@ -306,7 +267,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
 
     @ManagedAttribute(description = "Clients disconnected because more than sse.client-buffer messages were waiting")
     public long getSlowClientsDropped() {
-        return slowClientsDropped.get();
+        return slowClients.count();
     }
 
     @ManagedAttribute(description = "Path of the event stream (sse.path)")
