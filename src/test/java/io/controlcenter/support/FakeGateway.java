@@ -104,6 +104,22 @@ public final class FakeGateway implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The gateway process dies ({@code kill -9}): every socket's TCP connection is closed without a WebSocket close
+     * frame (Control Center sees 1006; what was written before is still delivered, as the kernel does for a killed
+     * process), then the server stops listening. {@link #start(int)} on {@link #port()} is the restart.
+     */
+    public void kill() {
+        connections.forEach(c -> {
+            vertx.cancelTimer(c.tickTimer);
+            ((io.vertx.core.http.impl.WebSocketImplBase<?>) c.ws).channelHandlerContext().channel().close();
+        });
+        if (server != null) {
+            await(server.close());
+            server = null;
+        }
+    }
+
     /** Stops listening and drops every socket abruptly (the gateway process is gone). */
     public void stop() {
         connections.forEach(c -> {
@@ -243,11 +259,23 @@ public final class FakeGateway implements AutoCloseable {
             return ws.headers().get(name);
         }
 
-        /** Writes go straight to the socket's channel, so frames sent from one thread keep their order. */
-        public void sendText(String text) {
-            if (!ws.isClosed()) {
-                ws.writeTextMessage(text);
+        /**
+         * Writes go straight to the socket's channel, so frames sent from one thread keep their order. The future
+         * completes when the frame has been handed to the kernel's socket (fails when the socket is closed).
+         */
+        public io.vertx.core.Future<Void> sendText(String text) {
+            if (ws.isClosed()) {
+                return io.vertx.core.Future.failedFuture("closed");
             }
+            return ws.writeTextMessage(text);
+        }
+
+        /** A binary frame (the protocol has none). */
+        public io.vertx.core.Future<Void> sendBinary(byte[] bytes) {
+            if (ws.isClosed()) {
+                return io.vertx.core.Future.failedFuture("closed");
+            }
+            return ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
         }
 
         public void send(Map<String, Object> frame) {
