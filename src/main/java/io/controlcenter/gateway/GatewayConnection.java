@@ -162,7 +162,8 @@ final class GatewayConnection {
     private void onEvent(Frame frame, long receivedAt) {
         Long seq = frame.seq();
         if (seq != null) {
-            if (lastSeq != null && seq > lastSeq + 1) {
+            // lastSeq + 1 would overflow at Long.MAX_VALUE (a gateway may send anything): nothing is above it
+            if (lastSeq != null && lastSeq != Long.MAX_VALUE && seq > lastSeq + 1) {
                 stats.seqGaps.incrementAndGet();
                 LOG.warn("Gateway {}: event seq jumped from {} to {}; {} events lost, requesting a resync",
                         config.name(), lastSeq, seq, seq - lastSeq - 1);

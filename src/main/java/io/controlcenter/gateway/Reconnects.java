@@ -106,7 +106,8 @@ final class Reconnects {
             delay = Math.max(delay, retryAfter);
         }
         if (restartExpectedMs > 0) {
-            delay = restartExpectedMs;
+            // a hint, never longer than the backoff's maximum: an hour (or Long.MAX_VALUE) would mean never again
+            delay = Math.min(restartExpectedMs, config.reconnectMaxMs());
             restartExpectedMs = 0;
         }
         return delay;

@@ -107,4 +107,16 @@ class EventSequenceTest extends GatewayTestSupport {
         assertEquals(1, names.stream().filter(OpenClawConstants.LIFECYCLE_RESYNC::equals).count(),
                 "one gap, one resync: the new socket's own sequence is no gap");
     }
+
+    @Test
+    void aSeqAtTheLargestNumberIsOneGapAndNothingAfterIt() {
+        FakeGateway.Conn conn = gateway.last(); // health was seq 1
+        conn.event("presence", Map.of("presence", List.of()), Long.MAX_VALUE); // one gap
+        conn.event("presence", Map.of("presence", List.of()), Long.MAX_VALUE); // repeated: no gap
+        conn.event("presence", Map.of("presence", List.of()), 5);              // lower: no gap
+        conn.event("last", Map.of(), Long.MAX_VALUE);
+        await("all routed", Duration.ofSeconds(5), () -> events.getExchanges().stream()
+                .anyMatch(e -> "last".equals(e.getMessage().getHeader(OpenClawConstants.EVENT))));
+        assertEquals(1L, app.statusCount("seqGaps"));
+    }
 }

@@ -68,4 +68,14 @@ class ReconnectBackoffTest extends GatewayTestSupport {
         await("reconnected", Duration.ofSeconds(10), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
         assertTrue(gapMs(1) >= 1480, "waited restartExpectedMs (1500): " + gapMs(1));
     }
+
+    @Test
+    void restartExpectedMsIsNeverLongerThanTheMaximumDelay() {
+        start();
+        awaitConnected();
+        gateway.last().event("shutdown", Map.of("reason", "gateway restarting", "restartExpectedMs", Long.MAX_VALUE));
+        gateway.last().close(1012, "service restart");
+        await("reconnected", Duration.ofSeconds(10), () -> gateway.connections.size() == 2 && gateway.last().helloSent);
+        assertTrue(gapMs(1) >= 1580 && gapMs(1) < 3000, "waited the maximum delay (1600), not forever: " + gapMs(1));
+    }
 }
