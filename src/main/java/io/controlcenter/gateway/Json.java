@@ -17,13 +17,16 @@ public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    /** Reads one JSON value and nothing after it (a frame is one object, not one followed by more text). */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = MAPPER.readerFor(MAP)
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
 
-    /** Parses a JSON object; anything else (an array, a scalar, broken text) is an {@link IOException}. */
+    /** Parses a JSON object; anything else (an array, a scalar, broken text, text after it) is an {@link IOException}. */
     public static Map<String, Object> parseObject(String text) throws IOException {
-        return MAPPER.readValue(text, MAP);
+        return STRICT.readValue(text);
     }
 
     /** A parsed JSON object, and where the value of one of its top-level fields is in the text (-1 when absent). */
@@ -54,6 +57,9 @@ public final class Json {
             }
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw new IOException("not a JSON object");
+            }
+            if (p.nextToken() != null) {
+                throw new IOException("text after the JSON object");
             }
             return new Parsed(value, start, end);
         }

@@ -119,6 +119,15 @@ class JsonTest {
     }
 
     @Test
+    void textAfterTheObjectIsAnError() throws IOException {
+        String frame = "{\"type\":\"event\",\"event\":\"presence\",\"seq\":3}";
+        assertThrows(IOException.class, () -> Json.parseObject(frame + " " + frame, "payload"));
+        assertThrows(IOException.class, () -> Json.parseObject(frame + "x", "payload"));
+        assertThrows(IOException.class, () -> Json.parseObject(frame + " " + frame));
+        assertEquals(3, Json.parseObject(frame + " \n", "payload").value().get("seq"));
+    }
+
+    @Test
     void emptyTextIsAnError() {
         assertThrows(IOException.class, () -> Json.parseObject("", "payload"));
     }
