@@ -98,7 +98,7 @@ final class EventLog {
             seqs[i] = row.seq();
             received[i] = row.receivedAt();
             payloads[i] = row.json() != null ? row.json() : Json.write(row.payload());
-            FleetMessages.Message m = FleetMessages.of(row.gateway(), row.event(), row.payload());
+            FleetMessages.Message m = message(row);
             if (m != null) {
                 // a message whose data is the stored payload (chat, Control Center's own) is not written twice
                 messages.add(m.data() == row.payload()
@@ -201,5 +201,16 @@ final class EventLog {
 
     private static SseMessage sse(long id, String gateway, FleetMessages.Message m) {
         return new SseMessage(id, m.event(), Json.write(m.data()), gateway, m.sessionKey());
+    }
+
+    /** The message a row becomes; none, and the row stored all the same, when its payload is of unexpected shape. */
+    private static FleetMessages.Message message(Entry row) {
+        try {
+            return FleetMessages.of(row.gateway(), row.event(), row.payload());
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EventLog.class).warn("Gateway {}: {} event (seq {}) stored but not pushed,"
+                    + " its payload is not as the protocol says: {}", row.gateway(), row.event(), row.seq(), e.toString());
+            return null;
+        }
     }
 }

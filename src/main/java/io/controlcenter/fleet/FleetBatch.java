@@ -23,6 +23,8 @@ import io.controlcenter.sse.SseMessage;
  */
 final class FleetBatch {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetBatch.class);
+
     private final Connection c;
     private final AgentCards cards;
     private final AgentUpdates updates;
@@ -52,7 +54,14 @@ final class FleetBatch {
         } else if (item instanceof FleetSnapshot.SessionsPage page) {
             listed(page.gateway(), page.rows(), "polling".equals(page.source()));
         } else {
-            event((FleetEvent) item);
+            FleetEvent e = (FleetEvent) item;
+            try {
+                event(e);
+            } catch (RuntimeException ex) {
+                // a payload of unexpected shape must not cost the batch, and so the events around it
+                LOG.warn("Gateway {}: {} event (seq {}) not applied, its payload is not as the protocol says: {}",
+                        e.gateway(), e.event(), e.seq(), ex.toString());
+            }
         }
     }
 

@@ -39,7 +39,7 @@ public final class FleetMessages {
                 Map<String, Object> card = sessionCard(gateway, sessionRow(payload));
                 card.put("reason", payload.get("reason"));
                 card.put("gone", isDelete(payload));
-                yield new Message(SESSION_UPDATE, card, (String) card.get("key"));
+                yield new Message(SESSION_UPDATE, card, Json.string(card, "key"));
             }
             case CHAT -> new Message(CHAT, payload, Json.string(payload, "sessionKey"));
             case "presence" -> new Message(PRESENCE_UPDATE, presence(gateway, payload.get("presence")), null);
@@ -113,8 +113,11 @@ public final class FleetMessages {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("gateway", gateway);
         data.put("state", "connected");
-        data.put("health", Map.of("ok", Boolean.TRUE.equals(health.get("ok")),
-                "ts", health.getOrDefault("ts", 0), "defaultAgentId", String.valueOf(health.get("defaultAgentId"))));
+        Map<String, Object> summary = new LinkedHashMap<>(); // a gateway may send null for any of them
+        summary.put("ok", Boolean.TRUE.equals(health.get("ok")));
+        summary.put("ts", health.get("ts") == null ? 0 : health.get("ts"));
+        summary.put("defaultAgentId", String.valueOf(health.get("defaultAgentId")));
+        data.put("health", summary);
         return data;
     }
 

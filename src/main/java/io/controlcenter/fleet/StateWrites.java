@@ -116,7 +116,10 @@ final class StateWrites {
     void presence(String gw, Object entries, long at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT_PRESENCE)) {
             for (Object o : entries instanceof List<?> l ? l : List.of()) {
-                Map<String, Object> entry = (Map<String, Object>) o;
+                Map<String, Object> entry = Json.map(o);
+                if (entry == null) {
+                    continue; // not an object: nothing to store
+                }
                 ps.setString(1, gw);
                 ps.setString(2, FleetMessages.presenceKey(entry));
                 ps.setString(3, Json.string(entry, "mode"));

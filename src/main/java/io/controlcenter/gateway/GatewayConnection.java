@@ -134,7 +134,7 @@ final class GatewayConnection {
         }
         Frame frame;
         try {
-            frame = Frame.parse(text);
+            frame = Frame.parse(StorableJson.of(text));
         } catch (Exception e) {
             stats.malformedFrames.incrementAndGet();
             LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}", config.name(), text.length(),

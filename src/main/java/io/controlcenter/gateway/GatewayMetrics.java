@@ -66,7 +66,8 @@ final class GatewayMetrics {
 
     /** An event received, by its name. */
     void event(String name) {
-        String key = events.size() < MAX_EVENT_NAMES || events.containsKey(name) ? String.valueOf(name) : "other";
+        String text = String.valueOf(name); // a frame may have no event name (or one of another type)
+        String key = events.size() < MAX_EVENT_NAMES || events.containsKey(text) ? text : "other";
         events.computeIfAbsent(key, e -> Counter.builder(NAME + "events")
                 .description("Events received from the gateway by name").tag("gateway", gateway).tag("event", e)
                 .register(registry)).increment();

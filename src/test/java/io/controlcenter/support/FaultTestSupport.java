@@ -154,6 +154,15 @@ public abstract class FaultTestSupport {
         }
     }
 
+    /** GET /api/gateway: the connection's state and counters. */
+    @SuppressWarnings("unchecked")
+    protected Map<String, Object> gatewayStatus() {
+        if (!(getJson("/api/gateway") instanceof Map<?, ?> m)) {
+            throw new AssertionError("GET /api/gateway is no object: " + get("/api/gateway"));
+        }
+        return (Map<String, Object>) m;
+    }
+
     private HttpRequest request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
     }

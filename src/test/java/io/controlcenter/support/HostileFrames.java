@@ -94,6 +94,17 @@ public final class HostileFrames {
                 + "y".repeat((int) maxPayload + bytes) + "\"}}", null, false, null));
     }
 
+    /** An event with the largest seq there is (as a number, or as 1e20, read as it): no seq after it is a gap. */
+    public Frame lastSeq() {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "event");
+        frame.put("event", "presence");
+        frame.put("payload", Map.of("presence", List.of()));
+        Object seq = random.nextBoolean() ? Long.MAX_VALUE : 1e20;
+        frame.put("seq", seq);
+        return count(new Frame(Kind.WRONG_TYPES, Json.write(frame), null, seq(seq), null));
+    }
+
     /** A shutdown event announcing a restart in a wrong time (never, a negative one, a string, an hour). */
     public Frame shutdown() {
         Object[] whens = {Long.MAX_VALUE, 1e15, -5, "soon", 3_600_000, 9_000_000_000_000L};
@@ -129,7 +140,7 @@ public final class HostileFrames {
             default -> randomText(1 + random.nextInt(200));
         };
         // a type that happens to be a string is not malformed: those are unknown types
-        return count(new Frame(text.matches("\\{\"type\":\".*\"}") ? Kind.UNKNOWN_TYPE : Kind.MALFORMED, text, null,
+        return count(new Frame(text.matches("\\{\"type\":\"[^\"]*\"}") ? Kind.UNKNOWN_TYPE : Kind.MALFORMED, text, null,
                 false, null));
     }
 
@@ -175,7 +186,8 @@ public final class HostileFrames {
                 String field = fields.get(random.nextInt(fields.size()));
                 if (p.get(field) instanceof Map<?, ?> nested && random.nextBoolean() && !nested.isEmpty()) {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> inner = (Map<String, Object>) nested;
+                    Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) nested);
+                    p.put(field, inner);
                     List<String> innerFields = new ArrayList<>(inner.keySet());
                     inner.put(innerFields.get(random.nextInt(innerFields.size())), WRONG[random.nextInt(WRONG.length)]);
                 } else {
@@ -234,8 +246,9 @@ public final class HostileFrames {
         if (r < 60) {
             frame.put("seq", nextSeq());
         } else if (r < 94) {
+            // the largest seqs (1e20 is Long.MAX_VALUE once read) end all later gaps: those come from lastSeq()
             Object[] seqs = {lastSeq, lastSeq - 1 - random.nextInt(5), "7", 3.7, null, -9, lastSeq + 2 + random.nextInt(1000),
-                lastSeq + 2, 1e20, Long.MAX_VALUE, new BigInteger("98765432109876543210"), 0};
+                lastSeq + 2, new BigInteger("98765432109876543210"), 0};
             Object seq = seqs[random.nextInt(seqs.length)];
             frame.put("seq", seq);
             gap = seq(seq);
@@ -268,7 +281,7 @@ public final class HostileFrames {
             case 0 -> WRONG[random.nextInt(WRONG.length)];
             case 1 -> random.nextLong();
             case 2 -> randomText(random.nextInt(40));
-            case 3 -> List.of(anyValue(depth - 1), anyValue(depth - 1));
+            case 3 -> java.util.Arrays.asList(anyValue(depth - 1), anyValue(depth - 1)); // may hold null
             default -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put(randomText(1 + random.nextInt(8)), anyValue(depth - 1));
