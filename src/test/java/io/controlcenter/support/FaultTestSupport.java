@@ -55,6 +55,13 @@ public abstract class FaultTestSupport {
      * gateway's agent main. A restart keeps the earlier run's log.
      */
     protected void startApp(Map<String, String> env, String... properties) throws IOException {
+        launchApp(env, properties);
+        awaitApp("ready, with the gateway's agent stored", Duration.ofSeconds(60),
+                () -> status("/observe/health/ready") == 200 && get("/api/agents").contains("\"main\""));
+    }
+
+    /** Starts Control Center as {@link #startApp} does, without waiting for anything. */
+    protected void launchApp(Map<String, String> env, String... properties) throws IOException {
         if (starts == 0) {
             installFleet();
         }
@@ -72,8 +79,6 @@ public abstract class FaultTestSupport {
             earlierLogs.append(app.output());
         }
         app = AppProcess.startFromClassPath(AppProcess.workDir(dir.resolve("app-" + ++starts)), all, jvm);
-        awaitApp("ready, with the gateway's agent stored", Duration.ofSeconds(60),
-                () -> status("/observe/health/ready") == 200 && get("/api/agents").contains("\"main\""));
     }
 
     /** {@code kill -9} of Control Center; returns once it is gone, with its peak memory noted. */
