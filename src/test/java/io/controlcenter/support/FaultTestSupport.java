@@ -44,9 +44,12 @@ public abstract class FaultTestSupport {
     private long peakRssMb = -1;
     private EventFeed feed;
 
+    /** The gateway's fleet (its truth: what sessions.list answers). */
+    protected final FakeFleet fleet = new FakeFleet();
+
     /** The fleet the gateway serves, installed before the first start: one agent (main) with one session. */
     protected void installFleet() {
-        new FakeFleet().agents(1).sessions(1, 1_000).install(gateway);
+        fleet.agents(1).sessions(1, 1_000).install(gateway);
     }
 
     /**
