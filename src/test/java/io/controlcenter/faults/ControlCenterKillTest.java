@@ -1,11 +1,6 @@
 package io.controlcenter.faults;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,11 +53,11 @@ class ControlCenterKillTest extends FaultTestSupport {
             stream.stop();
             long stoppedAt = System.nanoTime();
             awaitApp("PostgreSQL and the API equal to the gateway", Duration.ofSeconds(60),
-                    () -> stream.truth().equals(storedLabels(data)) && stream.truth().equals(apiLabels()));
+                    () -> stream.truth().equals(StoredEvents.storedLabels(data)) && stream.truth().equals(apiLabels()));
             long equalAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
 
-            long[] rows = sessionEvents(data, null);
-            List<Long> stored = storedIds(data);
+            long[] rows = StoredEvents.sessionEvents(data);
+            List<Long> stored = StoredEvents.sessionEventIds(data);
             SseStream last = dashboards.get(dashboards.size() - 1);
             awaitApp("the last dashboard has the last stored event", Duration.ofSeconds(30),
                     () -> ids(last).contains(stored.get(stored.size() - 1)));
@@ -99,48 +94,5 @@ class ControlCenterKillTest extends FaultTestSupport {
             labels.put(String.valueOf(m.get("key")), m.get("label"));
         }
         return labels;
-    }
-
-    private static Map<String, Object> storedLabels(Path data) {
-        Map<String, Object> labels = new TreeMap<>();
-        query(data, "SELECT session_key, data->>'label' FROM sessions WHERE NOT gone", rs -> labels.put(rs.getString(1),
-                rs.getString(2)));
-        return labels;
-    }
-
-    /** sessions.changed rows of the event log: how many, how many distinct labels. */
-    private static long[] sessionEvents(Path data, Object unused) {
-        long[] n = new long[2];
-        query(data, "SELECT count(*), count(DISTINCT payload->'session'->>'label') FROM event_log"
-                + " WHERE event = 'sessions.changed'", rs -> {
-                    n[0] = rs.getLong(1);
-                    n[1] = rs.getLong(2);
-                });
-        return n;
-    }
-
-    /** The ids of the stored sessions.changed events, in order. */
-    private static List<Long> storedIds(Path data) {
-        List<Long> ids = new ArrayList<>();
-        query(data, "SELECT id FROM event_log WHERE event = 'sessions.changed' ORDER BY id", rs -> ids.add(rs.getLong(1)));
-        return ids;
-    }
-
-    private interface Row {
-        void read(ResultSet rs) throws Exception;
-    }
-
-    private static void query(Path data, String sql, Row row) {
-        try {
-            int pgPort = Integer.parseInt(Files.readAllLines(data.resolve("postmaster.pid")).get(3).trim());
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/postgres",
-                    "postgres", ""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    row.read(rs);
-                }
-            }
-        } catch (Exception e) {
-            throw new AssertionError(sql, e);
-        }
     }
 }

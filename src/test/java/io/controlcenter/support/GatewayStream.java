@@ -23,6 +23,8 @@ public final class GatewayStream implements AutoCloseable {
     private final AtomicInteger sent = new AtomicInteger();
     private final Thread thread = new Thread(this::run, "gateway-stream");
     private volatile boolean stopped;
+    private volatile boolean paused;
+    private volatile boolean holding;
 
     public GatewayStream(FakeGateway gateway, FakeFleet fleet, int sessions, long intervalMs) {
         this.gateway = gateway;
@@ -38,9 +40,16 @@ public final class GatewayStream implements AutoCloseable {
     }
 
     private void run() {
-        long start = System.nanoTime();
+        long next = System.nanoTime();
         for (int i = 0; !stopped; i++) {
-            LockSupport.parkNanos(start + i * intervalNanos - System.nanoTime());
+            next += intervalNanos;
+            LockSupport.parkNanos(next - System.nanoTime());
+            while (paused && !stopped) {
+                holding = true;
+                LockSupport.parkNanos(1_000_000);
+                next = System.nanoTime();
+            }
+            holding = false;
             String key = "agent:main:s" + (i % sessions);
             Map<String, Object> row = FakeFleet.session(key, "main", t0 + i);
             row.put("label", "n=" + i);
@@ -50,10 +59,21 @@ public final class GatewayStream implements AutoCloseable {
             changes.incrementAndGet();
             FakeGateway.Conn conn = gateway.connections.isEmpty() ? null : gateway.last();
             if (conn != null && conn.helloSent && !conn.ws.isClosed()) {
-                conn.sendText(conn.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i)));
-                sent.incrementAndGet();
+                // sent: handed to the kernel, which delivers it even when the gateway dies right after
+                conn.sendText(conn.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i)))
+                        .onSuccess(v -> sent.incrementAndGet());
             }
         }
+    }
+
+    /** Holds the stream (no change is made) until {@link #resume}; returns once no change is under way. */
+    public void pause() {
+        paused = true;
+        ControlCenterApp.await("the stream paused", java.time.Duration.ofSeconds(5), () -> holding);
+    }
+
+    public void resume() {
+        paused = false;
     }
 
     /** Changes made in the gateway's model so far. */
@@ -61,7 +81,7 @@ public final class GatewayStream implements AutoCloseable {
         return changes.get();
     }
 
-    /** Changes sent as events on a live connection so far. */
+    /** Changes sent as events on a live connection (written to its socket) so far. */
     public int sent() {
         return sent.get();
     }
