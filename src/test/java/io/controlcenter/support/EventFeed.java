@@ -21,6 +21,8 @@ public final class EventFeed implements AutoCloseable {
     /** Gateway time of the events: after the sync's listing, as on a real gateway. */
     private final long t0 = System.currentTimeMillis() + 60_000;
     private final AtomicInteger sent = new AtomicInteger();
+    /** When each event was handed to the gateway's socket (System.nanoTime), for latencies. */
+    private final long[] sentAtNanos = new long[MAX];
     private final Thread sender = new Thread(this::send, "event-feed");
     private volatile boolean stopped;
 
@@ -41,7 +43,9 @@ public final class EventFeed implements AutoCloseable {
             LockSupport.parkNanos(start + i * intervalNanos - System.nanoTime());
             Map<String, Object> row = FakeFleet.session("agent:main:s0", "main", t0 + i);
             row.put("label", label(i));
-            connection.sendText(connection.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i)));
+            String text = connection.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i));
+            sentAtNanos[i] = System.nanoTime();
+            connection.sendText(text);
             sent.incrementAndGet();
         }
     }
@@ -49,6 +53,11 @@ public final class EventFeed implements AutoCloseable {
     /** The label of the i-th event (0-based). */
     public static String label(int i) {
         return "n=" + i;
+    }
+
+    /** When the i-th event was sent (System.nanoTime). */
+    public long sentAtNanos(int i) {
+        return sentAtNanos[i];
     }
 
     /** Events sent so far. */
