@@ -47,8 +47,14 @@ class GatewayRestartsTest extends FaultTestSupport {
             }
             stream.awaitMore(100);
             stream.stop();
-            awaitApp("every event sent stored", Duration.ofSeconds(30),
-                    () -> StoredEvents.sessionEvents(data)[0] >= stream.sent());
+            try {
+                awaitApp("every event sent stored", Duration.ofSeconds(30),
+                        () -> StoredEvents.sessionEvents(data)[0] >= stream.sent());
+            } catch (AssertionError e) {
+                Map<String, Integer> missing = new TreeMap<>(stream.sentLabels());
+                missing.keySet().removeAll(StoredEvents.sessionEventLabels(data));
+                throw new AssertionError(e.getMessage() + "; not stored (label=connection): " + missing, e);
+            }
             long[] rows = StoredEvents.sessionEvents(data);
             new FaultFigures("gateway killed and restarted " + restarts + " time(s) during a stream")
                     .put("changes", stream.changes()).put("sent", stream.sent()).put("stored", rows[0])

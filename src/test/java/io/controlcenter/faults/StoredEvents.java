@@ -43,6 +43,14 @@ final class StoredEvents {
         return n;
     }
 
+    /** The labels of the stored sessions.changed events. */
+    static java.util.Set<String> sessionEventLabels(Path data) {
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        query(data, "SELECT payload->'session'->>'label' FROM event_log WHERE event = 'sessions.changed'",
+                rs -> labels.add(rs.getString(1)));
+        return labels;
+    }
+
     /** The ids of the stored sessions.changed events, in order. */
     static List<Long> sessionEventIds(Path data) {
         List<Long> ids = new ArrayList<>();

@@ -432,9 +432,10 @@ public final class FakeGateway implements AutoCloseable {
             if (auth != null) {
                 hello.put("auth", auth);
             }
-            helloSent = true;
             respond(request.get("id"), hello);
             event("health", Fixtures.responsePayload("02-health"));
+            // only now: a test that sends once it sees helloSent must not write before hello-ok or health (seq 1)
+            helloSent = true;
             if (sendTicks) {
                 tickTimer = vertx.setPeriodic(tickIntervalMs, t -> {
                     if (ws.isClosed() || !sendTicks) {

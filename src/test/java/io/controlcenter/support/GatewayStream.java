@@ -21,6 +21,8 @@ public final class GatewayStream implements AutoCloseable {
     private final long t0 = System.currentTimeMillis() + 60_000;
     private final AtomicInteger changes = new AtomicInteger();
     private final AtomicInteger sent = new AtomicInteger();
+    /** The label of each change written to a connection, with the number of that connection (1 for the first). */
+    private final Map<String, Integer> sentLabels = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread thread = new Thread(this::run, "gateway-stream");
     private volatile boolean stopped;
     private volatile boolean paused;
@@ -60,8 +62,13 @@ public final class GatewayStream implements AutoCloseable {
             FakeGateway.Conn conn = gateway.connections.isEmpty() ? null : gateway.last();
             if (conn != null && conn.helloSent && !conn.ws.isClosed()) {
                 // sent: handed to the kernel, which delivers it even when the gateway dies right after
+                int change = i;
+                int connection = gateway.connections.size();
                 conn.sendText(conn.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i)))
-                        .onSuccess(v -> sent.incrementAndGet());
+                        .onSuccess(v -> {
+                            sent.incrementAndGet();
+                            sentLabels.put("n=" + change, connection);
+                        });
             }
         }
     }
@@ -90,6 +97,11 @@ public final class GatewayStream implements AutoCloseable {
     public void awaitMore(int n) {
         int target = changes() + n;
         ControlCenterApp.await(n + " more changes", java.time.Duration.ofSeconds(60), () -> changes() >= target);
+    }
+
+    /** The labels of the changes written to a connection, each with the number of that connection. */
+    public Map<String, Integer> sentLabels() {
+        return Map.copyOf(sentLabels);
     }
 
     /** The label of each session in the gateway's model, by key. */
