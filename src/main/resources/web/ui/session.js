@@ -14,7 +14,7 @@ export function sessionView(root, app, gateway, key) {
   const base = path`/api/gateways/${gateway}/sessions/${key}`;
   const title = h('h1', {}, key);
   const info = h('p', {class: 'muted'});
-  const older = h('button', {type: 'button', hidden: true}, 'Load older messages');
+  const older = h('button', {type: 'button', id: 'older', hidden: true}, 'Load older messages');
   const chat = h('div', {class: 'chat', id: 'chat', 'aria-live': 'polite'});
   const input = h('textarea', {id: 'message', 'aria-label': 'Message', placeholder: 'Message the agent'});
   const send = h('button', {type: 'submit', class: 'primary', id: 'send'}, 'Send');
@@ -61,10 +61,10 @@ export function sessionView(root, app, gateway, key) {
     abort.disabled = running.size === 0 && !session.hasActiveRun;
   };
 
-  /** A message of chat.history. */
+  /** A message of chat.history (a note's run is inject-<id>, as its chat event's: the same bubble). */
   const historyMessage = (m, before) => {
     const role = m.role === 'user' ? 'user' : 'assistant';
-    const b = bubble(m.runId ? `${m.runId}:${role}` : m.id, role, {before});
+    const b = bubble(m.runId ? `${m.runId}:${role}` : m.id, m.runId?.startsWith('inject-') ? 'note' : role, {before});
     setText(b.text, m.text ?? '');
     setText(b.meta, m.timestamp ? time(m.timestamp) : '');
     b.meta.title = when(m.timestamp);

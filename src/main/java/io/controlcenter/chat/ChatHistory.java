@@ -108,14 +108,24 @@ public final class ChatHistory {
         return active instanceof List<?> ids && ids.contains(runId);
     }
 
-    /** The run a history message belongs to: {@code __openclaw.runId}, or the user message's idempotency key. */
+    /**
+     * The run a history message belongs to: {@code __openclaw.runId}, or the user message's idempotency key; for a
+     * chat.inject note, which the gateway writes with neither (model {@code gateway-injected}, no abort), the run its
+     * chat event named: {@code inject-<its entry id>}.
+     */
     static String runOf(Map<String, Object> message) {
-        String runId = Json.string(Json.map(message.get("__openclaw")), "runId");
+        Map<String, Object> meta = Json.map(message.get("__openclaw"));
+        String runId = Json.string(meta, "runId");
         if (runId != null) {
             return runId;
         }
         String key = Json.string(message, "idempotencyKey");
-        return key != null && key.endsWith(":user") ? key.substring(0, key.length() - 5) : key;
+        if (key != null) {
+            return key.endsWith(":user") ? key.substring(0, key.length() - 5) : key;
+        }
+        String id = Json.string(meta, "id");
+        boolean note = "gateway-injected".equals(message.get("model")) && message.get("openclawAbort") == null;
+        return note && id != null ? "inject-" + id : null;
     }
 
     @SuppressWarnings("unchecked")

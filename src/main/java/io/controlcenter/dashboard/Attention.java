@@ -75,7 +75,8 @@ public class Attention {
                 }
             }
         }
-        items.sort(Comparator.comparing(i -> String.valueOf(i.get("since"))));
+        // by time, not by text: Instant.toString() drops trailing zeros, so "…20.5Z" sorts after "…20.512Z"
+        items.sort(Comparator.comparing(i -> i.get("since") == null ? Instant.MIN : Instant.parse((String) i.get("since"))));
         return items;
     }
 

@@ -1,5 +1,6 @@
 package io.controlcenter.chat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.controlcenter.chat.GatewayHistory.assistant;
 import static io.controlcenter.chat.GatewayHistory.history;
+import static io.controlcenter.chat.GatewayHistory.injected;
 import static io.controlcenter.chat.GatewayHistory.note;
 import static io.controlcenter.chat.GatewayHistory.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,6 +80,24 @@ class ChatHistoryForApiTest {
     @Test
     void anIdempotencyKeyWithoutTheUserSuffixIsTheRunItself() {
         assertEquals("r1", ChatHistory.runOf(Map.of("role", "user", "content", "hi", "idempotencyKey", "r1")));
+    }
+
+    @Test
+    void anInjectedNoteBelongsToTheRunItsChatEventNamed() {
+        List<Map<String, Object>> messages = messages(history(List.of(),
+                injected("m-7", "[ops]\n\nmaintenance at noon")));
+
+        assertEquals("inject-m-7", messages.get(0).get("runId"));
+        assertEquals("m-7", messages.get(0).get("id"));
+        assertEquals("[ops]\n\nmaintenance at noon", messages.get(0).get("text"));
+    }
+
+    @Test
+    void thePartialTextTheGatewayWritesAfterAnAbortIsNoNote() {
+        Map<String, Object> partial = new LinkedHashMap<>(injected("m-8", "word0 word1"));
+        partial.put("openclawAbort", Map.of("aborted", true, "origin", "rpc", "runId", "slow"));
+
+        assertNull(ChatHistory.runOf(partial));
     }
 
     @Test

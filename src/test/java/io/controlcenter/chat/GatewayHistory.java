@@ -47,6 +47,19 @@ final class GatewayHistory {
         return m;
     }
 
+    /**
+     * A note added by chat.inject, as the gateway writes it (appendAssistantTranscriptMessage): an assistant message of
+     * no run, model {@code gateway-injected}; its entry id is the messageId chat.inject answers.
+     */
+    static Map<String, Object> injected(String messageId, String text) {
+        Map<String, Object> m = assistant(messageId, text, "stop");
+        m.put("api", "openai-responses");
+        m.put("provider", "openclaw");
+        m.put("model", "gateway-injected");
+        m.put("__openclaw", Map.of("id", messageId, "seq", 3));
+        return m;
+    }
+
     /** The note a run that failed before replying leaves in the transcript. */
     static Map<String, Object> note(String runId, String text) {
         Map<String, Object> m = new LinkedHashMap<>();

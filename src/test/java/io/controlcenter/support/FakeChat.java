@@ -12,10 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The chat side of a {@link FakeGateway} as the real gateway behaves (docs/PROTOCOL-NOTES.md, "Chat"):
  * chat.send answers {runId = idempotencyKey, status started} and a repeated key {status ok} with no new run;
- * chat.history returns the session's transcript (user messages keyed {@code <runId>:user}, replies carrying
- * {@code __openclaw.runId}) and its active runs; chat.abort sends {@code aborted} with the partial text before its
- * answer; chat.inject sends a {@code final} of run {@code inject-<messageId>} with seq 0 before its answer. The run's
- * stream itself is driven by the test through {@link Run}.
+ * chat.history returns a page of the session's transcript, the newest page first (user messages keyed
+ * {@code <runId>:user}, replies carrying {@code __openclaw.runId}) and its active runs; chat.abort sends
+ * {@code aborted} with the partial text before its answer; chat.inject sends a {@code final} of run
+ * {@code inject-<messageId>} with seq 0 before its answer. The run's stream itself is driven by the test through
+ * {@link Run}.
  */
 public final class FakeChat {
 
@@ -45,27 +46,10 @@ public final class FakeChat {
             Run run = new Run(key, session);
             runs.put(key, run);
             active.add(key);
-            Map<String, Object> user = new LinkedHashMap<>();
-            user.put("role", "user");
-            user.put("content", p.get("message"));
-            user.put("timestamp", System.currentTimeMillis());
-            user.put("idempotencyKey", key + ":user");
-            transcript(session).add(user);
+            transcript(session).add(user(key, p.get("message")));
             conn.respond(req.get("id"), Map.of("runId", key, "status", "started"));
         });
-        gateway.method("chat.history", (conn, req) -> {
-            String session = (String) params(req).get("sessionKey");
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("sessionKey", session);
-            res.put("sessionId", "sid-" + session);
-            res.put("messages", new ArrayList<>(transcript(session)));
-            res.put("hasMore", false);
-            res.put("totalMessages", transcript(session).size());
-            List<String> ids = runs.values().stream().filter(r -> r.session.equals(session) && active.contains(r.id))
-                    .map(r -> r.id).toList();
-            res.put("sessionInfo", Map.of("key", session, "hasActiveRun", !ids.isEmpty(), "activeRunIds", ids));
-            conn.respond(req.get("id"), res);
-        });
+        gateway.method("chat.history", (conn, req) -> conn.respond(req.get("id"), history(params(req))));
         gateway.method("chat.abort", (conn, req) -> {
             Map<String, Object> p = params(req);
             List<String> aborted = new ArrayList<>();
@@ -82,7 +66,11 @@ public final class FakeChat {
             Map<String, Object> p = params(req);
             String messageId = UUID.randomUUID().toString();
             String text = p.get("label") == null ? (String) p.get("message") : "[" + p.get("label") + "]\n\n" + p.get("message");
+            // as the real gateway writes a note (appendAssistantTranscriptMessage): no run, model gateway-injected
             Map<String, Object> reply = assistant(text, "inject-" + messageId);
+            reply.put("provider", "openclaw");
+            reply.put("model", "gateway-injected");
+            reply.put("__openclaw", Map.of("id", messageId));
             transcript((String) p.get("sessionKey")).add(reply);
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("runId", "inject-" + messageId);
@@ -113,6 +101,54 @@ public final class FakeChat {
         return r;
     }
 
+    /** A run that ended before the test looked: its user message and its reply, in the session's transcript. */
+    public void past(String sessionKey, String runId, String message, String reply) {
+        transcript(sessionKey).add(user(runId, message));
+        transcript(sessionKey).add(assistant(reply, runId));
+    }
+
+    /**
+     * A page of chat.history as the real gateway pages it (chat-history-page-kernel): {@code offset} (default 0)
+     * counts back from the newest message and the page is the {@code limit} (default 200) messages before it, oldest
+     * first, each with its place in the transcript as {@code __openclaw.seq} (1-based) and an entry id;
+     * {@code nextOffset} ({@code totalMessages - oldest seq + 1}) is the page before, while {@code hasMore}.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> history(Map<String, Object> p) {
+        String session = (String) p.get("sessionKey");
+        List<Map<String, Object>> all = new ArrayList<>(transcript(session));
+        int offset = p.get("offset") instanceof Number n ? n.intValue() : 0;
+        int limit = Math.min(1000, p.get("limit") instanceof Number n ? n.intValue() : 200);
+        int end = Math.max(0, all.size() - offset);
+        int start = Math.max(0, end - limit);
+        List<Map<String, Object>> page = new ArrayList<>();
+        for (int i = start; i < end; i++) {
+            Map<String, Object> m = new LinkedHashMap<>(all.get(i));
+            Map<String, Object> meta = new LinkedHashMap<>(m.get("__openclaw") instanceof Map<?, ?> e
+                    ? (Map<String, Object>) e : Map.of());
+            meta.put("seq", i + 1);
+            meta.putIfAbsent("id", "entry-" + (i + 1));
+            m.put("__openclaw", meta);
+            page.add(m);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("sessionKey", session);
+        res.put("sessionId", "sid-" + session);
+        res.put("messages", page);
+        if (p.containsKey("offset")) {
+            res.put("offset", offset);
+        }
+        if (start > 0) {
+            res.put("nextOffset", all.size() - start);
+        }
+        res.put("hasMore", start > 0);
+        res.put("totalMessages", all.size());
+        List<String> ids = runs.values().stream().filter(r -> r.session.equals(session) && active.contains(r.id))
+                .map(r -> r.id).toList();
+        res.put("sessionInfo", Map.of("key", session, "hasActiveRun", !ids.isEmpty(), "activeRunIds", ids));
+        return res;
+    }
+
     private List<Map<String, Object>> transcript(String session) {
         return transcripts.computeIfAbsent(session, k -> new CopyOnWriteArrayList<>());
     }
@@ -120,6 +156,16 @@ public final class FakeChat {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> params(Map<String, Object> req) {
         return (Map<String, Object>) req.getOrDefault("params", Map.of());
+    }
+
+    /** The user message of run {@code runId}, keyed {@code <runId>:user} as the real gateway keeps it. */
+    private static Map<String, Object> user(String runId, Object message) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("role", "user");
+        user.put("content", message);
+        user.put("timestamp", System.currentTimeMillis());
+        user.put("idempotencyKey", runId + ":user");
+        return user;
     }
 
     private static Map<String, Object> assistant(String text, String runId) {

@@ -76,6 +76,21 @@ final class Dashboard {
         browser.driver.findElement(By.id("send")).click();
     }
 
+    /** Every bubble of the session view's transcript (user, assistant, note): its text, in order, read in one step. */
+    @SuppressWarnings("unchecked")
+    List<String> messages() {
+        return (List<String>) browser.js(
+                "return [...document.querySelectorAll('#chat .msg .text')].map((e) => e.textContent)");
+    }
+
+    /** Adds a note to the session's transcript through the page's form ({@code label} may be empty). */
+    void addNote(String note, String label) {
+        browser.driver.findElement(By.cssSelector("details summary")).click();
+        browser.driver.findElement(By.id("note")).sendKeys(note);
+        browser.driver.findElement(By.id("note-label")).sendKeys(label);
+        browser.driver.findElement(By.id("inject")).click();
+    }
+
     /** The assistant bubbles of the session view: their texts, in order. */
     List<String> replies() {
         return browser.all(".msg.assistant .text").stream().map(WebElement::getText).toList();
