@@ -50,12 +50,14 @@ class RealGatewayFailoverIT {
 
     @Test
     void oneConnectionToTheRealGatewayAndTheFollowerTakesOverAfterAKill() throws Exception {
-        try (RealGateway gateway = RealGateway.startWithMockModel();
+        try (RealGateway gateway = RealGateway.notStartedWithMockModel("cc-" + UUID.randomUUID());
              ClusterInstances cluster = new ClusterInstances(dir, Map.of("GATEWAY_WS_URL", gateway.url(),
                      "OPENCLAW_GATEWAY_TOKEN", gateway.token()));
              GatewaySockets sockets = new GatewaySockets(gateway.port())) {
+            // the instances start while the gateway does (they retry until it is up)
             List<Instance> both = List.of(cluster.start(), cluster.start());
             both.forEach(i -> sockets.watch(i.app.process.pid()));
+            gateway.resume();
             both.forEach(i -> i.awaitReady(Duration.ofSeconds(90)));
             Instance leader = awaitLeader(cluster, null);
             Instance follower = both.get(0) == leader ? both.get(1) : both.get(0);
