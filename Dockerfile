@@ -8,6 +8,8 @@ COPY application.properties .
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# curl: the Kubernetes probes (deploy/kubernetes/deployment.yaml) call /observe/health/* with the API token
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin controlcenter
 WORKDIR /app
 COPY --from=build /src/target/control-center.jar control-center.jar

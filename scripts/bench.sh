@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The benchmark suite (BENCHMARKS.md): builds the bundle and the benchmark, runs Control Center as users run it
 # (java -jar target/control-center.jar, embedded PostgreSQL, free ports, never 18789) against the load gateway, prints
-# the table and writes it as JSON to bench/results/; then the multi-gateway run (10 gateways, its own table and file).
-# Usage: scripts/bench.sh [--quick] [--single | --multi] [--skip-build] [--out DIR] [--rate EVENTS_PER_S] [--hold-seconds S]
-#   --quick       a few seconds and small numbers (what CI runs as BenchSmokeIT and MultiBenchSmokeIT)
-#   --single      only the single-gateway suite
-#   --multi       only the multi-gateway run (10 gateways x (100 agents, 5,000 sessions), 100 dashboards)
+# the table and writes it as JSON to bench/results/; then the multi-gateway run (10 gateways, its own table and file)
+# and the two-instance run (two Control Centers on one PostgreSQL, the file cluster service; its own table and file).
+# Usage: scripts/bench.sh [--quick] [--single] [--multi] [--cluster] [--skip-build] [--out DIR] [--rate EVENTS_PER_S]
+#                         [--hold-seconds S]
+#   --quick       a few seconds and small numbers (what CI runs as BenchSmokeIT, MultiBenchSmokeIT, ClusterBenchSmokeIT)
+#   --single      the single-gateway suite
+#   --multi       the multi-gateway run (10 gateways x (100 agents, 5,000 sessions), 100 dashboards)
+#   --cluster     the two-instance run: one gateway, 100 dashboards on the leader alone, then split over the leader
+#                 and a follower; latency at the follower's vs the leader's; kill -9 of the leader vs the lease
+#                 (none of the three named: all of them)
 #   --rate R      hold at R events/s instead of the ramp (one hold, for profiling a change); --hold-seconds S;
-#                 without --multi, the single-gateway suite only
+#                 with --single or --multi, or alone (the single-gateway suite)
 #   --skip-build  use target/ as it is
 #   BENCH_JAVA_OPTS="..."  JVM options for Control Center instead of the README's -Xmx256m ("" = the JVM's defaults),
 #                          e.g. "-Xmx256m -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr"

@@ -66,7 +66,7 @@ export function sessionView(root, app, gateway, key) {
     const role = m.role === 'user' ? 'user' : 'assistant';
     const b = bubble(m.runId ? `${m.runId}:${role}` : m.id, m.runId?.startsWith('inject-') ? 'note' : role, {before});
     setText(b.text, m.text ?? '');
-    setText(b.meta, m.timestamp ? time(m.timestamp) : '');
+    replace(b.meta, m.timestamp ? time(m.timestamp) : '', m.proactive ? h('span', {class: 'badge'}, 'proactive') : null);
     b.meta.title = when(m.timestamp);
   };
 

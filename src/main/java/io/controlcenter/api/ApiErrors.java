@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.controlcenter.cluster.LeaderUnavailableException;
 import io.controlcenter.gateway.GatewayRpcException;
 import io.controlcenter.gateway.OpenClawConstants;
 import org.apache.camel.Exchange;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The error mapping of every API route (route configuration {@code api-errors}, routes/api.yaml): the exception a
  * request failed with becomes its HTTP status and the body {@code {error, code}}, which the REST binding writes as
  * JSON. A bad parameter or body is 400, a wrong API token 401, an unknown id 404, a conflict 409, the gateway down
- * 503, no answer from it 504, its own refusals their status (400, 403, 404) or 502; anything else 500, logged. Bound
+ * (or, with several instances, no instance leading it that answers) 503, no answer from it 504, its own refusals their status (400, 403, 404) or 502; anything else 500, logged. Bound
  * as {@code apiErrors}.
  */
 public class ApiErrors {
@@ -59,6 +60,8 @@ public class ApiErrors {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof GatewayRpcException rpc) {
                 return new Error(status(rpc.getCode()), rpc.getCode(), message(gateway, rpc));
+            } else if (t instanceof LeaderUnavailableException leader) {
+                return new Error(503, leader.getCode(), t.getMessage());
             } else if (t instanceof NotFoundException) {
                 return new Error(404, "NOT_FOUND", t.getMessage());
             } else if (t instanceof UnauthorizedException) {

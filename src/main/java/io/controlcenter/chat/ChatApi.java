@@ -2,8 +2,12 @@ package io.controlcenter.chat;
 
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.controlcenter.api.ApiErrors;
 import io.controlcenter.api.ConflictException;
@@ -123,9 +127,20 @@ public class ChatApi {
         }
     }
 
-    /** The gateway's chat.history result for the API (see {@link ChatHistory#forApi}). */
-    public Map<String, Object> history(Exchange exchange) {
-        return ChatHistory.forApi(Json.map(exchange.getMessage().getBody()));
+    /**
+     * The gateway's chat.history result for the API (see {@link ChatHistory#forApi}); the replies of runs Control
+     * Center did not start are marked {@code proactive: true}, as their chat events were.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> history(Exchange exchange) throws SQLException {
+        Map<String, Object> history = ChatHistory.forApi(Json.map(exchange.getMessage().getBody()));
+        List<Map<String, Object>> messages = (List<Map<String, Object>>) history.get("messages");
+        Set<String> runIds = messages.stream().filter(m -> !"user".equals(m.get("role")))
+                .map(m -> (String) m.get("runId")).filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> proactive = store.proactive(gateway(exchange.getMessage()), runIds);
+        messages.stream().filter(m -> !"user".equals(m.get("role")) && proactive.contains(m.get("runId")))
+                .forEach(m -> m.put("proactive", true));
+        return history;
     }
 
     /** POST /api/sessions/{key}/abort {runId?}: chat.abort's params. */

@@ -7,9 +7,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -144,6 +147,26 @@ public class ChatStore {
             }
         }
         return runs;
+    }
+
+    /** Which of {@code runIds} are proactive runs of the gateway (cron, heartbeat, another client's). */
+    public Set<String> proactive(String gateway, Collection<String> runIds) throws SQLException {
+        Set<String> proactive = new HashSet<>();
+        if (runIds.isEmpty()) {
+            return proactive;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT run_id FROM chat_runs WHERE gateway = ? AND run_id = ANY(?) AND proactive")) {
+            ps.setString(1, gateway);
+            ps.setArray(2, c.createArrayOf("text", runIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    proactive.add(rs.getString(1));
+                }
+            }
+        }
+        return proactive;
     }
 
     private static Map<String, Object> run(Connection c, String gateway, String runId) throws SQLException {

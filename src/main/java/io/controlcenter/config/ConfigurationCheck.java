@@ -2,6 +2,7 @@ package io.controlcenter.config;
 
 import io.controlcenter.api.ApiSettings;
 import io.controlcenter.chat.ChatSettings;
+import io.controlcenter.cluster.ClusterSettings;
 import io.controlcenter.dashboard.DashboardSettings;
 import io.controlcenter.db.DatabaseSettings;
 import io.controlcenter.device.DeviceSettings;
@@ -33,5 +34,6 @@ public class ConfigurationCheck implements CamelConfiguration {
         FleetSettings.load(context);
         FallbackSettings.load(context);
         DashboardSettings.load(context);
+        ClusterSettings.load(context);
     }
 }

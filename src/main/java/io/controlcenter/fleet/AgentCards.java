@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
@@ -87,6 +88,11 @@ final class AgentCards {
         }
     }
 
+    /** Which of {@code gateways} this instance writes, and since when: see {@link AgentActivity#setTerms}. */
+    void setTerms(List<String> gateways, ToLongFunction<String> terms) {
+        activity.setTerms(gateways, terms);
+    }
+
     /** Makes the session rows of a batch whose commit was found to have happened count for everyone. */
     void committed(AgentActivity.Pending rows) {
         activity.commit(rows);
@@ -135,6 +141,11 @@ final class AgentCards {
     /** Agent cards as {@code c} sees them, counting the session rows of {@code pending} (a batch's own) as written. */
     List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds,
                                     AgentActivity.Pending pending) throws SQLException {
+        return cards(c, gateway, agentIds, activity.tally(c, gateway, pending));
+    }
+
+    private List<Map<String, Object>> cards(Connection c, String gateway, Collection<String> agentIds,
+                                            AgentActivity.Tally tally) throws SQLException {
         List<Map<String, Object>> cards = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(agentIds == null ? CARDS_ALL : CARDS_OF)) {
             ps.setString(1, gateway);
@@ -143,7 +154,7 @@ final class AgentCards {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    cards.add(card(rs, activity.counts(gateway, rs.getString("agent_id"), pending)));
+                    cards.add(card(rs, tally.counts(rs.getString("agent_id"))));
                 }
             }
         }
@@ -184,10 +195,11 @@ final class AgentCards {
                 fleet.put("serverVersion", known ? rs.getString(2) : null);
             }
         }
-        List<Map<String, Object>> cards = cards(c, gateway, null, pending);
+        AgentActivity.Tally tally = activity.tally(c, gateway, pending);
+        List<Map<String, Object>> cards = cards(c, gateway, null, tally);
         cards.removeIf(card -> Boolean.TRUE.equals(card.get("gone")));
         fleet.put("agents", cards);
-        long[] totals = activity.totals(gateway, pending);
+        long[] totals = tally.totals();
         fleet.put("sessions", Map.of("total", totals[0], "active", totals[1]));
         List<Object> presence = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT data::text FROM presence WHERE gateway = ? ORDER BY instance_key")) {

@@ -60,12 +60,29 @@ final class EventLog {
         }
     }
 
+    /** The channel of {@code NOTIFY}: the id range {@code first-last} of each committed batch, with several instances. */
+    static final String CHANNEL = "cc_event_log";
+    /** The key of the transaction-level advisory lock that orders the writers' id ranges. */
+    private static final long ORDER_LOCK = 0x43435F4556454E54L; // "CC_EVENT"
+
     private final DataSource dataSource;
     private final AgentCards cards;
+    /** With several writers (instances): how long one may hold the order lock idle; 0 with one. */
+    private volatile long pauseLimitMs;
 
     EventLog(DataSource dataSource, AgentCards cards) {
         this.dataSource = dataSource;
         this.cards = cards;
+    }
+
+    /**
+     * Several instances write this event log: each batch takes a transaction-level advisory lock just before its ids
+     * are allocated, held until it commits, so ids are committed in id order whoever writes them (a reader never sees
+     * id n+1 committed while n is still to come), and announces its ids with {@code NOTIFY} (delivered at commit, in
+     * commit order). A writer that holds the lock idle for {@code pauseLimitMs} (it froze) loses its transaction.
+     */
+    void announceCommits(long pauseLimitMs) {
+        this.pauseLimitMs = pauseLimitMs;
     }
 
     /** Appends {@code entries} in {@code c}'s transaction, ids in order, and returns the messages they become. */
@@ -73,6 +90,15 @@ final class EventLog {
         List<SseMessage> messages = new ArrayList<>();
         if (entries.isEmpty()) {
             return messages;
+        }
+        long pauseLimit = pauseLimitMs;
+        if (pauseLimit > 0) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT set_config('idle_in_transaction_session_timeout', ?, true), pg_advisory_xact_lock(?)")) {
+                ps.setString(1, pauseLimit + "ms");
+                ps.setLong(2, ORDER_LOCK);
+                ps.execute();
+            }
         }
         long[] ids = new long[entries.size()];
         try (PreparedStatement ps = c.prepareStatement("SELECT nextval('event_log_id_seq') FROM generate_series(1, ?)")) {
@@ -115,6 +141,13 @@ final class EventLog {
             ps.setArray(6, c.createArrayOf("text", payloads));
             ps.executeUpdate();
         }
+        if (pauseLimit > 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, CHANNEL);
+                ps.setString(2, ids[0] + "-" + ids[n - 1]);
+                ps.execute();
+            }
+        }
         return messages;
     }
 
@@ -123,16 +156,22 @@ final class EventLog {
      * they were pushed; rows dashboards don't get are skipped without ending the page early.
      */
     List<SseMessage> since(long lastId, int limit) {
+        return between(lastId, Long.MAX_VALUE, limit);
+    }
+
+    /** Up to {@code limit} messages with ids after {@code afterId} and up to {@code upToId}, as {@link #since}. */
+    List<SseMessage> between(long afterId, long upToId, int limit) {
         List<SseMessage> out = new ArrayList<>();
-        long cursor = lastId;
+        long cursor = afterId;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT id, gateway, event, payload::text FROM event_log WHERE id > ? ORDER BY id LIMIT ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT id, gateway, event, payload::text FROM event_log "
+                     + "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?")) {
             while (out.size() < limit) {
                 int wanted = limit - out.size();
                 int rows = 0;
                 ps.setLong(1, cursor);
-                ps.setInt(2, wanted);
+                ps.setLong(2, upToId);
+                ps.setInt(3, wanted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows++;
@@ -152,6 +191,16 @@ final class EventLog {
             throw new IllegalStateException("cannot read the event log: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** The id of the newest event-log row, 0 when there is none. */
+    long lastId() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(max(id), 0) FROM event_log");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /**

@@ -31,6 +31,7 @@ public class FleetConfiguration implements CamelConfiguration {
         MeterRegistry meters = Meters.registry(context);
         FleetStore store = new FleetStore(dataSource, meters);
         List<String> gateways = GatewaySettings.names(context);
+        store.writeAlone(gateways); // several instances: io.controlcenter.cluster.ClusterConfiguration
         FleetBatcher batcher = new FleetBatcher(settings.queueSize(), gateways.size(), settings.batchMaxSize(),
                 settings.batchMaxDelayMs(), settings.batchEndpoint());
         batcher.setCamelContext(context);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
@@ -29,6 +30,9 @@ import io.micrometer.core.instrument.Timer;
  * {@link EventLog}.
  */
 public class FleetStore {
+
+    /** With several instances: the {@code NOTIFY} channel of the id range {@code first-last} each committed batch stored. */
+    public static final String COMMITS_CHANNEL = EventLog.CHANNEL;
 
     private final DataSource dataSource;
     private final AgentCards cards;
@@ -168,6 +172,32 @@ public class FleetStore {
     /** Last-Event-ID replay: up to {@code limit} messages after {@code lastId}, as they were pushed. */
     public List<SseMessage> since(long lastId, int limit) {
         return eventLog.since(lastId, limit);
+    }
+
+    /** Up to {@code limit} messages with ids after {@code afterId} and up to {@code upToId}, as they were pushed. */
+    public List<SseMessage> between(long afterId, long upToId, int limit) {
+        return eventLog.between(afterId, upToId, limit);
+    }
+
+    /** The id of the newest event-log row (0: none). */
+    public long lastEventId() throws SQLException {
+        return eventLog.lastId();
+    }
+
+    /**
+     * Several instances share this database: of {@code gateways}, which sessions this instance writes (a term per
+     * gateway that changes whenever it begins to lead it, -1 while another does), and the event log's ids are
+     * committed in order and announced ({@link EventLog#CHANNEL}); a writer frozen for {@code pauseLimitMs} with the
+     * order lock loses its transaction.
+     */
+    public void shareWith(List<String> gateways, ToLongFunction<String> terms, long pauseLimitMs) {
+        cards.setTerms(gateways, terms);
+        eventLog.announceCommits(pauseLimitMs);
+    }
+
+    /** One instance: it writes every one of {@code gateways}. */
+    public void writeAlone(List<String> gateways) {
+        cards.setTerms(gateways, gateway -> 0);
     }
 
     /** What a dashboard that connects without Last-Event-ID gets first: each gateway's fleet, with the newest event-log id. */

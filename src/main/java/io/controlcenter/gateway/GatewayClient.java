@@ -36,6 +36,8 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
     private Context context;
     private WebSocketClient wsClient;
     private GatewayConnection current;
+    /** The connection before the current one: the next opens only once its socket is closed. */
+    private GatewayConnection previous;
     private long connectionNumbers;
     private GatewayListener listener;
 
@@ -78,21 +80,30 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
         });
     }
 
-    /** Closes the connection normally and stops reconnecting. */
-    public void detach() {
+    /**
+     * Closes the connection normally and stops reconnecting. The future completes once the socket is closed, so a
+     * caller can be sure the gateway no longer sees this connection (another instance may take the gateway over then).
+     */
+    public CompletableFuture<Void> detach() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         if (context == null) {
-            return;
+            closed.complete(null);
+            return closed;
         }
         attached.set(false);
         context.runOnContext(v -> {
             reconnects.cancel();
-            GatewayConnection c = current;
+            GatewayConnection c = current != null ? current : previous;
             listener = null;
             if (c != null) {
                 c.closeOurselves(1000, "client stopping", null);
+                c.socketClosed().onComplete(x -> closed.complete(null));
+            } else {
+                closed.complete(null);
             }
             stats.state = GatewayState.DISCONNECTED;
         });
+        return closed;
     }
 
     /**
@@ -180,6 +191,16 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
 
     private void open() {
         reconnects.cancel();
+        GatewayConnection before = previous;
+        if (before != null && !before.socketClosed().isComplete()) {
+            // never two sockets to the gateway, not even while the last one finishes its close handshake
+            before.socketClosed().onComplete(v -> {
+                if (previous == before && current == null && listener != null) {
+                    open();
+                }
+            });
+            return;
+        }
         GatewayConnection c = new GatewayConnection(++connectionNumbers, this, config, vertx, stats, metrics, device);
         current = c;
         stats.connectAttempts.incrementAndGet();
@@ -223,6 +244,7 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
         }
         if (c == current) {
             current = null;
+            previous = c;
         }
         stats.closed(code, reason, c.helloReceived);
         GatewayListener l = listener;

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.controlcenter.config.Messages;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -67,6 +69,8 @@ final class GatewayConnection {
     private Long lastSeq;
     private long maxPayload;
     private long handshakeTimer = -1;
+    /** Completed once the socket is closed at the TCP level (or was never opened). */
+    private final Promise<Void> socketClosed = Promise.promise();
 
     GatewayConnection(long number, Owner owner, GatewaySettings config, Vertx vertx, GatewayStats stats,
                       GatewayMetrics metrics, DeviceAuth device) {
@@ -87,15 +91,18 @@ final class GatewayConnection {
                 .setAllowOriginHeader(false) // any Origin costs the backend client its scopes
                 .setConnectTimeout(config.handshakeTimeoutMs());
         client.connect(options).onComplete(ar -> {
-            if (!owner.isCurrent(this)) {
-                if (ar.succeeded()) {
-                    ar.result().close();
-                }
+            if (ar.failed()) {
+                socketClosed.tryComplete();
+            } else if (!owner.isCurrent(this)) {
+                ar.result().closeHandler(v -> socketClosed.tryComplete());
+                ar.result().close();
                 return;
             }
             if (ar.failed()) {
-                stats.lastError = "cannot connect to " + config.displayUrl() + ": " + Messages.causes(ar.cause());
-                owner.lost(this, CLOSE_ABNORMAL, ar.cause().getMessage());
+                if (owner.isCurrent(this)) {
+                    stats.lastError = "cannot connect to " + config.displayUrl() + ": " + Messages.causes(ar.cause());
+                    owner.lost(this, CLOSE_ABNORMAL, ar.cause().getMessage());
+                }
                 return;
             }
             ws = ar.result();
@@ -108,6 +115,7 @@ final class GatewayConnection {
             });
             ws.exceptionHandler(this::onSocketError);
             ws.closeHandler(v -> {
+                socketClosed.tryComplete();
                 Short code = ws.closeStatusCode();
                 owner.lost(this, code == null ? CLOSE_ABNORMAL : code, ws.closeReason());
             });
@@ -289,6 +297,15 @@ final class GatewayConnection {
                 "params", params == null ? Map.of() : params));
         ws.writeTextMessage(text).onFailure(e -> calls.fail(call.id, new GatewayRpcException(call.method,
                 GatewayRpcException.CONNECTION_CLOSED, "send failed: " + e.getMessage(), null, true, null)));
+    }
+
+    /**
+     * Completes once the socket is closed (the gateway has seen it go), or at once when it was never opened. A
+     * connection that {@link #closeOurselves closed itself} is lost at once for the owner; its socket closes after the
+     * close handshake (Vert.x ends it after its closing timeout when the peer does not answer).
+     */
+    Future<Void> socketClosed() {
+        return socketClosed.future();
     }
 
     /** The largest frame accepted: {@code gateway.max-payload}, or hello-ok's {@code policy.maxPayload} when smaller. */

@@ -29,6 +29,11 @@ public final class Json {
         return STRICT.readValue(text);
     }
 
+    /** Parses any JSON value: a map, a list, a string, a number, a boolean or null. */
+    public static Object parse(String text) throws IOException {
+        return MAPPER.readValue(text, Object.class);
+    }
+
     /** A parsed JSON object, and where the value of one of its top-level fields is in the text (-1 when absent). */
     public record Parsed(Map<String, Object> value, int start, int end) {
     }

@@ -2,21 +2,30 @@ package io.controlcenter.gateway;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.Context;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each frame of the gateway connection into an exchange, strictly in arrival order on one thread. While the
  * routes fall behind by more than the high watermark, reading from the socket pauses (TCP pushes back on the gateway).
  */
 public class OpenClawConsumer extends DefaultConsumer implements GatewayListener {
+
+    /** How long stopping waits for the socket to close (Vert.x closes it after 10 s of close handshake at most). */
+    static final int CLOSE_WAIT_SECONDS = 15;
+    private static final Logger LOG = LoggerFactory.getLogger(OpenClawConsumer.class);
 
     private final OpenClawEndpoint endpoint;
     private final AtomicInteger queued = new AtomicInteger();
@@ -45,9 +54,22 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
         endpoint.getClient().attach(this);
     }
 
+    /**
+     * Closes the connection and returns once its socket is closed (at most {@link #CLOSE_WAIT_SECONDS}): when this
+     * consumer stops because the instance no longer leads the gateway, the lock or lease is released after this, so the
+     * next leader never connects while this connection is still open.
+     */
     @Override
     protected void doStop() throws Exception {
-        endpoint.getClient().detach();
+        CompletableFuture<Void> closed = endpoint.getClient().detach();
+        if (!Context.isOnEventLoopThread()) {
+            try {
+                closed.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Gateway {}: the connection did not close within {} s", endpoint.getGateway(),
+                        CLOSE_WAIT_SECONDS);
+            }
+        }
         executor.shutdown();
         if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
             executor.shutdownNow();

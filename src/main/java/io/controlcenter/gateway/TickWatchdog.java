@@ -11,6 +11,7 @@ final class TickWatchdog {
     private final Vertx vertx;
     private final Runnable onSilence;
     private long lastFrameNanos = System.nanoTime();
+    private long lastCheckNanos;
     private long intervalMs;
     private long timer = -1;
     private boolean paused;
@@ -21,12 +22,20 @@ final class TickWatchdog {
         this.onSilence = onSilence;
     }
 
-    /** Starts watching after hello-ok, at a quarter of the tick interval (50 ms to 1 s). */
+    /**
+     * Starts watching after hello-ok, at a quarter of the tick interval (50 ms to 1 s). A check that comes more than a
+     * tick interval late means this process stood still (a long GC pause, a starved CPU), not the gateway: the frames
+     * that arrived meanwhile are read before the next check judges the silence.
+     */
     void start(long tickIntervalMs) {
         intervalMs = tickIntervalMs;
         long check = Math.max(50, Math.min(1_000, tickIntervalMs / 4));
+        lastCheckNanos = System.nanoTime();
         timer = vertx.setPeriodic(check, t -> {
-            if (!paused && silentMs() > 2 * intervalMs) {
+            long now = System.nanoTime();
+            boolean late = (now - lastCheckNanos) / 1_000_000 > check + intervalMs;
+            lastCheckNanos = now;
+            if (!paused && !late && silentMs() > 2 * intervalMs) {
                 stop();
                 onSilence.run();
             }

@@ -15,8 +15,9 @@ import org.apache.camel.support.DefaultProducer;
 
 /**
  * The {@code sse:} component: {@code to: "sse:{{sse.path}}"} pushes the exchange's body (an {@link SseMessage} or a
- * list of them, in order) to every dashboard connected to {@code GET <path>}, the stream the {@link SseHub} serves. The
- * endpoint's name is that path, so a route shows where its messages go.
+ * list of them, in order) to every dashboard connected to {@code GET <path>}, the stream the {@link SseHub} serves
+ * (through the {@link SsePublisher} bound, with several instances). The endpoint's name is that path, so a route shows
+ * where its messages go.
  */
 @Component("sse")
 public class SseComponent extends DefaultComponent {
@@ -33,17 +34,21 @@ public class SseComponent extends DefaultComponent {
             throw new IllegalArgumentException(uri + ": the event stream is served at " + hub.getSettings().path()
                     + " (sse.path); write sse:{{sse.path}}");
         }
-        return new SseEndpoint(uri, this, hub);
+        SsePublisher publisher = getCamelContext().getRegistry().lookupByNameAndType(SsePublisher.BEAN_NAME,
+                SsePublisher.class);
+        return new SseEndpoint(uri, this, hub, publisher != null ? publisher : hub::broadcast);
     }
 
     /** The dashboards' event stream at one path: a producer only. */
     static final class SseEndpoint extends DefaultEndpoint {
 
         private final SseHub hub;
+        private final SsePublisher publisher;
 
-        SseEndpoint(String uri, SseComponent component, SseHub hub) {
+        SseEndpoint(String uri, SseComponent component, SseHub hub, SsePublisher publisher) {
             super(uri, component);
             this.hub = hub;
+            this.publisher = publisher;
         }
 
         @Override
@@ -54,9 +59,9 @@ public class SseComponent extends DefaultComponent {
                 public void process(Exchange exchange) {
                     Object body = exchange.getMessage().getBody();
                     if (body instanceof List<?> messages) {
-                        hub.broadcast((List<SseMessage>) messages);
+                        publisher.publish((List<SseMessage>) messages);
                     } else if (body instanceof SseMessage message) {
-                        hub.broadcast(message);
+                        publisher.publish(List.of(message));
                     } else if (body != null) {
                         throw new IllegalArgumentException(getEndpointUri() + " pushes SseMessage bodies, not "
                                 + body.getClass().getName());

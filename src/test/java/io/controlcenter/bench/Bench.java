@@ -30,11 +30,11 @@ import static io.controlcenter.bench.Results.targetsTable;
  * embedded PostgreSQL) against the {@link LoadGateway} in this process, watched by {@link SseLoad} dashboards.
  * Measures start to ready, the initial sync, sustained throughput, latency, memory and the limits (raw JDBC, bare
  * WebSocket client); prints a table and writes it as JSON to {@code bench/results/}. Then the multi-gateway run
- * ({@link MultiBench}), with its own table and file.
+ * ({@link MultiBench}) and the two-instance run ({@link ClusterBench}), each with its own table and file.
  * <p>
- * Usage: {@code java -jar target/control-center-bench.jar [--quick] [--single | --multi] [--out DIR] [--project DIR]
- * [--rate EVENTS_PER_S] [--hold-seconds S]}; {@code scripts/bench.sh} builds and runs it. {@code --rate} without
- * {@code --multi} runs the single-gateway suite only. Environment {@code BENCH_JAVA_OPTS}: options for Control
+ * Usage: {@code java -jar target/control-center-bench.jar [--quick] [--single] [--multi] [--cluster] [--out DIR]
+ * [--project DIR] [--rate EVENTS_PER_S] [--hold-seconds S]}; {@code scripts/bench.sh} builds and runs it. The runs
+ * named, or all three; {@code --rate} without one named runs the single-gateway suite only. Environment {@code BENCH_JAVA_OPTS}: options for Control
  * Center's JVM instead of the README's {@value #DEFAULT_JAVA_OPTIONS} (e.g. to record JFR; empty: the JVM's defaults).
  */
 public final class Bench implements Suite {
@@ -86,8 +86,9 @@ public final class Bench implements Suite {
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        boolean single = true;
-        boolean multi = true;
+        boolean single = false;
+        boolean multi = false;
+        boolean cluster = false;
         Path project = Path.of("").toAbsolutePath();
         Path out = null;
         double rate = 0;
@@ -95,26 +96,28 @@ public final class Bench implements Suite {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
-                case "--single" -> multi = false;
-                case "--multi" -> single = false;
+                case "--single" -> single = true;
+                case "--multi" -> multi = true;
+                case "--cluster" -> cluster = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--project" -> project = Path.of(args[++i]).toAbsolutePath();
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--hold-seconds" -> holdSeconds = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: Bench [--quick] [--single | --multi] [--out DIR] [--project DIR] "
-                            + "[--rate EVENTS_PER_S] [--hold-seconds S]");
+                    System.err.println("usage: Bench [--quick] [--single] [--multi] [--cluster] [--out DIR] "
+                            + "[--project DIR] [--rate EVENTS_PER_S] [--hold-seconds S]");
                     System.exit(2);
                 }
             }
         }
-        if (!single && !multi) {
-            System.err.println("--single and --multi: one or the other (neither: both)");
-            System.exit(2);
-        }
         out = out == null ? project.resolve("bench/results") : out;
         boolean fixed = rate > 0 || holdSeconds > 0;
-        multi &= !(fixed && single); // --rate profiles the single-gateway hold unless --multi says otherwise
+        if (!single && !multi && !cluster) {
+            // none named: all of them; --rate profiles the single-gateway hold
+            single = true;
+            multi = !fixed;
+            cluster = !fixed;
+        }
         List<Suite> suites = new ArrayList<>();
         if (single) {
             Options options = quick ? Options.quick(project, out) : Options.full(project, out);
@@ -123,6 +126,10 @@ public final class Bench implements Suite {
         if (multi) {
             MultiBench.Options options = quick ? MultiBench.Options.quick(project, out) : MultiBench.Options.full(project, out);
             suites.add(new MultiBench(fixed ? options.fixed(rate, holdSeconds) : options));
+        }
+        if (cluster) {
+            suites.add(new ClusterBench(quick ? ClusterBench.Options.quick(project, out)
+                    : ClusterBench.Options.full(project, out)));
         }
         List<Path> files = new ArrayList<>();
         for (Suite s : suites) {

@@ -63,6 +63,15 @@ final class BundleProcess implements AutoCloseable {
      */
     static BundleProcess start(Path project, Path jar, Path dataDir, Map<String, String> gateways, int dbPort,
                                List<String> javaOptions, Path log) throws IOException {
+        return start(project, jar, dataDir, gateways, dbPort, javaOptions, log, Map.of());
+    }
+
+    /**
+     * As above, with {@code overrides} of the environment set last: e.g. DB_URL of a database several instances share
+     * ({@link ClusterBench}; {@code dbPort} is then that server's, for {@link #jdbcUrl}).
+     */
+    static BundleProcess start(Path project, Path jar, Path dataDir, Map<String, String> gateways, int dbPort,
+                               List<String> javaOptions, Path log, Map<String, String> overrides) throws IOException {
         int httpPort = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,6 +87,7 @@ final class BundleProcess implements AutoCloseable {
         pb.environment().put("DB_DATA_DIR", dataDir.toString());
         pb.environment().put("DB_EMBEDDED_PORT", String.valueOf(dbPort));
         pb.environment().remove("DB_URL");
+        pb.environment().putAll(overrides);
         long started = System.nanoTime();
         BundleProcess bundle = new BundleProcess(pb.start(), dataDir, started, httpPort, dbPort, log);
         RUNNING.add(bundle);
@@ -157,6 +167,11 @@ final class BundleProcess implements AutoCloseable {
             // gone, or not readable
         }
         return 0;
+    }
+
+    /** kill -9 of the Control Center JVM (not of the database); returns once it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** Stops it as a user does (SIGTERM), then forcibly, with every process it started. */

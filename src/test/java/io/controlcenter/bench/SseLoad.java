@@ -55,9 +55,17 @@ final class SseLoad implements AutoCloseable {
 
     /** Opens {@code n} more clients of {@code gateway} ({@code ?gateway=}), or of every gateway when null. */
     void open(int n, String gateway) throws Exception {
+        open(n, gateway, port);
+    }
+
+    /**
+     * As {@link #open(int, String)}, on the Control Center listening on {@code port} (another instance of a cluster
+     * on the same database: {@link ClusterBench}).
+     */
+    void open(int n, String gateway, int port) throws Exception {
         List<Client> opened = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway));
+            Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway), port);
             clients.add(c);
             opened.add(c);
             http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events" + (gateway == null ? "" : "?gateway=" + gateway))
@@ -100,7 +108,13 @@ final class SseLoad implements AutoCloseable {
 
     /** Latencies of gateway {@code g}'s labels at every client since the last reset, in nanoseconds, sorted. */
     long[] latencies(int g) {
-        List<Track> tracks = clients.stream().filter(c -> c.watches(g)).map(c -> c.tracks[g]).toList();
+        return latencies(g, -1);
+    }
+
+    /** As {@link #latencies(int)}, at the clients of the Control Center on {@code port} only (-1: all). */
+    long[] latencies(int g, int port) {
+        List<Track> tracks = clients.stream().filter(c -> c.watches(g) && (port < 0 || c.port == port))
+                .map(c -> c.tracks[g]).toList();
         long[] all = new long[tracks.stream().mapToInt(t -> t.latencyCount).sum()];
         int at = 0;
         for (Track t : tracks) {
@@ -155,6 +169,8 @@ final class SseLoad implements AutoCloseable {
         /** The gateway it asked for ({@code ?gateway=}), or -1: all. */
         final int gateway;
         final Track[] tracks = new Track[sendNanos.size()];
+        /** The port of the Control Center it is a dashboard of. */
+        final int port;
         volatile Throwable error;
         volatile boolean ended;
         volatile long messages;
@@ -162,9 +178,10 @@ final class SseLoad implements AutoCloseable {
         /** Messages whose id was not above the one before. */
         private long idsOutOfOrder;
 
-        Client(int number, int gateway) {
+        Client(int number, int gateway, int port) {
             this.number = number;
             this.gateway = gateway;
+            this.port = port;
             Arrays.setAll(tracks, g -> new Track());
         }
 

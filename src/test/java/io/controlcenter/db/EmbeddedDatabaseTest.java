@@ -31,7 +31,7 @@ class EmbeddedDatabaseTest {
         try (ControlCenterApp app = ControlCenterApp.start(gateway, embedded)) {
             assertTrue(Files.exists(dataDir.resolve("PG_VERSION")), "a cluster in " + dataDir);
             assertEquals(List.of("agent_usage", "agents", "chat_messages", "chat_runs", "device_identity", "device_tokens", "event_log",
-                    "flyway_schema_history", "gateways", "persisted_batches", "presence", "sessions", "usage_samples"),
+                    "flyway_schema_history", "gateway_leaders", "gateways", "persisted_batches", "presence", "sessions", "usage_samples"),
                     app.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
                             + " ORDER BY table_name").stream().map(r -> r.get("table_name")).toList());
             app.update("INSERT INTO event_log (id, gateway, event, seq, received_at, payload)"

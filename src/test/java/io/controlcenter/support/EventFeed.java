@@ -18,6 +18,7 @@ public final class EventFeed implements AutoCloseable {
     private static final int MAX = 1_000_000;
     private final FakeGateway.Conn connection;
     private final long intervalNanos;
+    private final String labelPrefix;
     /** Gateway time of the events: after the sync's listing, as on a real gateway. */
     private final long t0 = System.currentTimeMillis() + 60_000;
     private final AtomicInteger sent = new AtomicInteger();
@@ -27,8 +28,14 @@ public final class EventFeed implements AutoCloseable {
     private volatile boolean stopped;
 
     public EventFeed(FakeGateway.Conn connection, long intervalMs) {
+        this(connection, intervalMs, "");
+    }
+
+    /** A stream whose i-th event is labelled {@code <labelPrefix>n=i} (to tell two streams on one session apart). */
+    public EventFeed(FakeGateway.Conn connection, long intervalMs, String labelPrefix) {
         this.connection = connection;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.labelPrefix = labelPrefix;
         sender.setDaemon(true);
     }
 
@@ -42,7 +49,7 @@ public final class EventFeed implements AutoCloseable {
         for (int i = 0; i < MAX && !stopped; i++) {
             LockSupport.parkNanos(start + i * intervalNanos - System.nanoTime());
             Map<String, Object> row = FakeFleet.session("agent:main:s0", "main", t0 + i);
-            row.put("label", label(i));
+            row.put("label", labelPrefix + label(i));
             String text = connection.eventText("sessions.changed", FakeFleet.sessionsChanged(row, "patch", t0 + i));
             sentAtNanos[i] = System.nanoTime();
             connection.sendText(text);

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -54,6 +55,9 @@ public final class FakeGateway implements AutoCloseable {
     public final FakeDevices devices = new FakeDevices();
     /** Every accepted socket, in order. */
     public final List<Conn> connections = new CopyOnWriteArrayList<>();
+    /** Sockets open now (accepted, not yet closed), and the most that were ever open at once. */
+    public final AtomicInteger open = new AtomicInteger();
+    public final AtomicInteger mostOpen = new AtomicInteger();
     private final Map<String, BiConsumer<Conn, Map<String, Object>>> methods = new ConcurrentHashMap<>();
     private final Map<String, java.util.function.Function<Map<String, Object>, Map<String, Object>>> tools =
             new ConcurrentHashMap<>();
@@ -215,8 +219,12 @@ public final class FakeGateway implements AutoCloseable {
         }
         Conn c = new Conn(ws);
         connections.add(c);
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         ws.textMessageHandler(text -> c.onText(text));
-        ws.closeHandler(v -> c.clientCloseCode = ws.closeStatusCode());
+        ws.closeHandler(v -> {
+            open.decrementAndGet();
+            c.clientCloseCode = ws.closeStatusCode();
+        });
         onOpen.accept(c);
         if (!ws.isClosed()) {
             c.send(Map.of("type", "event", "event", "connect.challenge", "payload",

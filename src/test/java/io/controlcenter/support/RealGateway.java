@@ -25,6 +25,8 @@ public final class RealGateway implements AutoCloseable {
     /** Where it runs beyond loopback (bound to every address of that namespace), or null: on this host's loopback. */
     private final NetworkNamespace namespace;
     private boolean running;
+    /** The token it is started with, or null: the one its start script makes (token.txt). */
+    private String presetToken;
 
     private RealGateway(Path dir, int port, boolean mockModel, NetworkNamespace namespace) {
         this.dir = dir;
@@ -52,6 +54,18 @@ public final class RealGateway implements AutoCloseable {
         return start(false, namespace);
     }
 
+    /**
+     * As {@link #startWithMockModel()}, but not started yet: its URL and {@code token} are known at once, so that what
+     * connects to it can start meanwhile; {@link #resume()} starts it.
+     */
+    public static RealGateway notStartedWithMockModel(String token) throws IOException {
+        run(Duration.ofMinutes(10), "install");
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/openclaw-it")).toAbsolutePath(), "gw-");
+        RealGateway gateway = new RealGateway(dir, ControlCenterApp.freePort(), true, null);
+        gateway.presetToken = token;
+        return gateway;
+    }
+
     private static RealGateway start(boolean mockModel) throws IOException {
         return start(mockModel, null);
     }
@@ -73,6 +87,9 @@ public final class RealGateway implements AutoCloseable {
         }
         if (namespace != null) {
             args.addAll(List.of("--bind", "lan", "--netns", namespace.name()));
+        }
+        if (presetToken != null) {
+            args.addAll(List.of("--token", presetToken));
         }
         run(Duration.ofMinutes(3), args.toArray(String[]::new));
         running = true;
@@ -121,6 +138,9 @@ public final class RealGateway implements AutoCloseable {
     }
 
     public String token() {
+        if (presetToken != null) {
+            return presetToken;
+        }
         try {
             return Files.readString(dir.resolve("token.txt")).trim();
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import static io.controlcenter.support.ControlCenterApp.await;
@@ -94,6 +95,16 @@ class DashboardIT extends RealGatewayTestSupport {
         browser.screenshot("fleet");
         browser.size(390, 844);
         browser.screenshot("fleet-phone");
+        assertEquals(true, browser.js("return document.documentElement.scrollWidth <= window.innerWidth"),
+                "nothing wider than a phone's screen (no sideways scrolling)");
+        String cardFocused = "return document.activeElement.matches('a.card')";
+        for (int tabs = 0; tabs < 40 && !Boolean.TRUE.equals(browser.js(cardFocused)); tabs++) {
+            browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        assertEquals(true, browser.js(cardFocused), "an agent card reachable with Tab");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.await("an agent opened from the keyboard", Dashboard.WAIT,
+                d -> String.valueOf(browser.js("return location.hash")).startsWith("#/agent/"));
         browser.size(1280, 800);
 
         HttpResponse<String> index = app.get("/");

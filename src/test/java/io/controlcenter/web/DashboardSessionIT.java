@@ -132,6 +132,12 @@ class DashboardSessionIT extends FleetTestSupport {
         assertEquals("proactive", browser.text(digest + " .badge"), "marked as a run Control Center did not start");
         assertEquals(2, browser.all("#chat .badge").size(), "the two cron runs' only");
         browser.screenshot("session-proactive");
+
+        browser.open("about:blank");
+        page.open(VIEW).awaitLive(); // loaded again: the runs come from the history alone
+        browser.await("the history shown", Dashboard.WAIT, d -> page.messages().contains("A later run."));
+        assertEquals("proactive", browser.text(digest + " .badge"), "still marked after a reload");
+        assertEquals(2, browser.all("#chat .badge").size(), "the two cron runs' only, also from the history");
         assertNoErrors();
     }
 
