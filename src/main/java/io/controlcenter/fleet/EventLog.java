@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.sse.SseMessage;
 import org.apache.camel.util.TimeUtils;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event log: a batch's rows appended in one statement with ids in order (each pushed message carries its row's
@@ -257,8 +258,8 @@ final class EventLog {
         try {
             return FleetMessages.of(row.gateway(), row.event(), row.payload());
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(EventLog.class).warn("Gateway {}: {} event (seq {}) stored but not pushed,"
-                    + " its payload is not as the protocol says: {}", row.gateway(), row.event(), row.seq(), e.toString());
+            LoggerFactory.getLogger(EventLog.class).warn("Gateway {}: {} event (seq {}) stored but not pushed, its"
+                    + " payload is not as the protocol says: {}", row.gateway(), row.event(), row.seq(), e.toString());
             return null;
         }
     }

@@ -15,6 +15,8 @@ import java.util.Set;
 import io.controlcenter.chat.ChatRunWriter;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.sse.SseMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One transaction's work: a batch's events, sync snapshots and session pages applied to the state tables (writes
@@ -23,7 +25,7 @@ import io.controlcenter.sse.SseMessage;
  */
 final class FleetBatch {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FleetBatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FleetBatch.class);
 
     private final Connection c;
     private final AgentCards cards;

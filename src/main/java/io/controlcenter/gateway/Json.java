@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /** The one JSON mapper of the gateway protocol code. Frames are plain maps, lists and scalars. */
 public final class Json {
@@ -18,8 +20,7 @@ public final class Json {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     /** Reads one JSON value and nothing after it (a frame is one object, not one followed by more text). */
-    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = MAPPER.readerFor(MAP)
-            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT = MAPPER.readerFor(MAP).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
