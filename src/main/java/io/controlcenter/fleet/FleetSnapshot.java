@@ -15,6 +15,7 @@ public final class FleetSnapshot {
 
     private final String gateway;
     private final long startedAt;
+    private final long startedNanos = System.nanoTime();
     private final boolean agentsOnly;
     private final String source;
     private boolean agentsComplete = true;
@@ -52,6 +53,11 @@ public final class FleetSnapshot {
 
     public long getStartedAt() {
         return startedAt;
+    }
+
+    /** When it began on {@link System#nanoTime()}'s clock, the one sync requests are stamped with. */
+    public long getStartedNanos() {
+        return startedNanos;
     }
 
     /** A config.changed re-read: only the agents changed, sessions and presence are left alone. */

@@ -2,6 +2,7 @@ package io.controlcenter.fleet;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.controlcenter.ops.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,9 +12,38 @@ public class FleetSync {
 
     private final int pageSize;
     private final MeterRegistry meters;
+    /** Per gateway: when the latest full sync that read everything began ({@link System#nanoTime()}). */
+    private final Map<String, Long> lastFullSync = new ConcurrentHashMap<>();
+
     public FleetSync(int pageSize, MeterRegistry meters) {
         this.pageSize = pageSize;
         this.meters = meters;
+    }
+
+    /** The time a sync request is stamped with (routes/gateway.yaml, header FleetSyncRequestedAt). */
+    public long now() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Whether the request made at {@code requestedAt} is answered already: a full sync that began after it has read
+     * everything since. A burst of seq gaps then costs one or two syncs, not one each. Counted as
+     * {@code controlcenter_fleet_sync_requests_answered_total}.
+     */
+    public boolean alreadyAnswered(String gateway, Long requestedAt) {
+        Long last = lastFullSync.get(gateway);
+        boolean answered = requestedAt != null && last != null && last - requestedAt > 0;
+        if (answered) {
+            meters.counter(Meters.PREFIX + "fleet.sync.requests.answered", "gateway", gateway).increment();
+        }
+        return answered;
+    }
+
+    /** The sync read all it asked for (its snapshot is queued to be stored): requests made before it began are answered. */
+    public void completed(FleetSnapshot snapshot) {
+        if (!snapshot.isAgentsOnly()) {
+            lastFullSync.merge(snapshot.getGateway(), snapshot.getStartedNanos(), (a, b) -> b - a > 0 ? b : a);
+        }
     }
 
     /**

@@ -38,6 +38,9 @@ public class OpenClawEndpoint extends DefaultEndpoint {
     private String method;
     @UriParam(description = "RPC timeout in ms; 0 = gateway.rpc-timeout")
     private long timeout;
+    @UriParam(description = "Wait for the answer on the calling thread, so that the route goes on there: a seda route "
+            + "with one consumer then takes its next exchange only when this one is done (fleet-sync)")
+    private boolean synchronous;
 
     OpenClawEndpoint(String uri, OpenClawComponent component, String gateway, GatewayClient client) {
         super(uri, component);
@@ -87,5 +90,13 @@ public class OpenClawEndpoint extends DefaultEndpoint {
 
     public void setTimeout(long timeout) {
         this.timeout = timeout;
+    }
+
+    public boolean isSynchronous() {
+        return synchronous;
+    }
+
+    public void setSynchronous(boolean synchronous) {
+        this.synchronous = synchronous;
     }
 }

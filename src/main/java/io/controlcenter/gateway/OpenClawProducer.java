@@ -2,13 +2,18 @@ package io.controlcenter.gateway;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultAsyncProducer;
 
-/** Calls the gateway without holding a thread while it waits; also correlation, status and reconnect. */
+/**
+ * Calls the gateway without holding a thread while it waits (unless the endpoint is {@code synchronous}); also
+ * correlation, status and reconnect.
+ */
 public class OpenClawProducer extends DefaultAsyncProducer {
 
     private final OpenClawEndpoint endpoint;
@@ -49,15 +54,28 @@ public class OpenClawProducer extends DefaultAsyncProducer {
         Object body = exchange.getMessage().getBody();
         Object params = body instanceof String text && !text.isBlank() ? Json.parseObject(text)
                 : body instanceof String ? null : body;
-        client.call(method, params, endpoint.getTimeout()).whenComplete((result, error) -> {
+        CompletableFuture<Object> answer = client.call(method, params, endpoint.getTimeout());
+        if (endpoint.isSynchronous()) {
+            try {
+                exchange.getMessage().setBody(answer.join()); // bounded by the call's timeout
+            } catch (CompletionException | CancellationException e) {
+                exchange.setException(cause(e));
+            }
+            callback.done(true);
+            return true;
+        }
+        answer.whenComplete((result, error) -> {
             if (error != null) {
-                exchange.setException(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
+                exchange.setException(cause(error));
             } else {
                 exchange.getMessage().setBody(result);
             }
             callback.done(false);
         });
         return false;
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }
