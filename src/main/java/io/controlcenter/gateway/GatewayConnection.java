@@ -71,6 +71,8 @@ final class GatewayConnection {
     private long handshakeTimer = -1;
     /** Completed once the socket is closed at the TCP level (or was never opened). */
     private final Promise<Void> socketClosed = Promise.promise();
+    /** At most one warning a minute per kind of rubbish the gateway sends (frames it cannot use, seq gaps). */
+    private final LogLimit logLimit = new LogLimit(60_000);
 
     GatewayConnection(long number, Owner owner, GatewaySettings config, Vertx vertx, GatewayStats stats,
                       GatewayMetrics metrics, DeviceAuth device) {
@@ -110,8 +112,11 @@ final class GatewayConnection {
             ws.textMessageHandler(this::onText);
             ws.binaryMessageHandler(b -> {
                 stats.unknownFrames.incrementAndGet();
-                LOG.warn("Gateway {}: binary frame of {} bytes ignored (the protocol is JSON text)", config.name(),
-                        b.length());
+                String more = logLimit.allow("binary");
+                if (more != null) {
+                    LOG.warn("Gateway {}: binary frame of {} bytes ignored (the protocol is JSON text){}", config.name(),
+                            b.length(), more);
+                }
             });
             ws.exceptionHandler(this::onSocketError);
             ws.closeHandler(v -> {
@@ -145,8 +150,11 @@ final class GatewayConnection {
             frame = Frame.parse(StorableJson.of(text));
         } catch (Exception e) {
             stats.malformedFrames.incrementAndGet();
-            LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}", config.name(), text.length(),
-                    Messages.firstLine(e.getMessage()));
+            String more = logLimit.allow("malformed");
+            if (more != null) {
+                LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}{}", config.name(), text.length(),
+                        Messages.firstLine(e.getMessage()), more);
+            }
             return;
         }
         metrics.frame(frame.type());
@@ -162,7 +170,10 @@ final class GatewayConnection {
             case OpenClawConstants.FRAME_EVENT -> onEvent(frame, receivedAt);
             default -> {
                 stats.unknownFrames.incrementAndGet();
-                LOG.warn("Gateway {}: frame of unknown type '{}' ignored", config.name(), frame.type());
+                String more = logLimit.allow("unknown");
+                if (more != null) {
+                    LOG.warn("Gateway {}: frame of unknown type '{}' ignored{}", config.name(), frame.type(), more);
+                }
             }
         }
     }
@@ -173,8 +184,11 @@ final class GatewayConnection {
             // lastSeq + 1 would overflow at Long.MAX_VALUE (a gateway may send anything): nothing is above it
             if (lastSeq != null && lastSeq != Long.MAX_VALUE && seq > lastSeq + 1) {
                 stats.seqGaps.incrementAndGet();
-                LOG.warn("Gateway {}: event seq jumped from {} to {}; {} events lost, requesting a resync",
-                        config.name(), lastSeq, seq, seq - lastSeq - 1);
+                String more = logLimit.allow("gap");
+                if (more != null) {
+                    LOG.warn("Gateway {}: event seq jumped from {} to {}; {} events lost, requesting a resync{}",
+                            config.name(), lastSeq, seq, seq - lastSeq - 1, more);
+                }
                 owner.listener().onResync(number, stats.connId, lastSeq + 1, seq);
             }
             if (lastSeq == null || seq > lastSeq) {
