@@ -71,8 +71,7 @@ final class GatewayConnection {
     private long handshakeTimer = -1;
     /** Completed once the socket is closed at the TCP level (or was never opened). */
     private final Promise<Void> socketClosed = Promise.promise();
-    /** At most one warning a minute per kind of rubbish the gateway sends (frames it cannot use, seq gaps). */
-    private final LogLimit logLimit = new LogLimit(60_000);
+    private final UnusableFrames unusable;
 
     GatewayConnection(long number, Owner owner, GatewaySettings config, Vertx vertx, GatewayStats stats,
                       GatewayMetrics metrics, DeviceAuth device) {
@@ -81,6 +80,7 @@ final class GatewayConnection {
         this.config = config;
         this.vertx = vertx;
         this.stats = stats;
+        this.unusable = new UnusableFrames(config.name(), stats);
         this.metrics = metrics;
         this.device = device;
         this.maxPayload = config.maxPayload();
@@ -110,14 +110,7 @@ final class GatewayConnection {
             ws = ar.result();
             watchdog.frame();
             ws.textMessageHandler(this::onText);
-            ws.binaryMessageHandler(b -> {
-                stats.unknownFrames.incrementAndGet();
-                String more = logLimit.allow("binary");
-                if (more != null) {
-                    LOG.warn("Gateway {}: binary frame of {} bytes ignored (the protocol is JSON text){}", config.name(),
-                            b.length(), more);
-                }
-            });
+            ws.binaryMessageHandler(b -> unusable.binary(b.length()));
             ws.exceptionHandler(this::onSocketError);
             ws.closeHandler(v -> {
                 socketClosed.tryComplete();
@@ -149,12 +142,7 @@ final class GatewayConnection {
         try {
             frame = Frame.parse(StorableJson.of(text));
         } catch (Exception e) {
-            stats.malformedFrames.incrementAndGet();
-            String more = logLimit.allow("malformed");
-            if (more != null) {
-                LOG.warn("Gateway {}: malformed frame of {} bytes ignored: {}{}", config.name(), text.length(),
-                        Messages.firstLine(e.getMessage()), more);
-            }
+            unusable.malformed(text.length(), e);
             return;
         }
         metrics.frame(frame.type());
@@ -168,13 +156,7 @@ final class GatewayConnection {
         switch (frame.type()) {
             case OpenClawConstants.FRAME_RES -> owner.listener().onFrame(number, stats.connId, frame, receivedAt);
             case OpenClawConstants.FRAME_EVENT -> onEvent(frame, receivedAt);
-            default -> {
-                stats.unknownFrames.incrementAndGet();
-                String more = logLimit.allow("unknown");
-                if (more != null) {
-                    LOG.warn("Gateway {}: frame of unknown type '{}' ignored{}", config.name(), frame.type(), more);
-                }
-            }
+            default -> unusable.unknownType(frame.type());
         }
     }
 
@@ -183,12 +165,7 @@ final class GatewayConnection {
         if (seq != null) {
             // lastSeq + 1 would overflow at Long.MAX_VALUE (a gateway may send anything): nothing is above it
             if (lastSeq != null && lastSeq != Long.MAX_VALUE && seq > lastSeq + 1) {
-                stats.seqGaps.incrementAndGet();
-                String more = logLimit.allow("gap");
-                if (more != null) {
-                    LOG.warn("Gateway {}: event seq jumped from {} to {}; {} events lost, requesting a resync{}",
-                            config.name(), lastSeq, seq, seq - lastSeq - 1, more);
-                }
+                unusable.gap(lastSeq, seq);
                 owner.listener().onResync(number, stats.connId, lastSeq + 1, seq);
             }
             if (lastSeq == null || seq > lastSeq) {
