@@ -1,6 +1,5 @@
 package io.controlcenter.cluster;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -143,7 +142,7 @@ class EveryInstanceStreamsEveryEventIT {
         List<String> labels = new ArrayList<>();
         for (SseStream.Event e : List.copyOf(s.events)) {
             if ("session.update".equals(e.event())) {
-                Object label = parse(e).get("label");
+                Object label = e.json().get("label");
                 if (label instanceof String text && text.startsWith(prefix) && text.startsWith("n=", prefix.length())) {
                     labels.add(text);
                 }
@@ -154,7 +153,7 @@ class EveryInstanceStreamsEveryEventIT {
 
     private static Map<String, Object> chatState(SseStream s, String runId, String state) {
         for (SseStream.Event e : List.copyOf(s.events)) {
-            Map<String, Object> data = "chat".equals(e.event()) ? parse(e) : Map.of();
+            Map<String, Object> data = "chat".equals(e.event()) ? e.json() : Map.of();
             if (runId.equals(data.get("runId")) && state.equals(data.get("state"))) {
                 return data;
             }
@@ -218,13 +217,5 @@ class EveryInstanceStreamsEveryEventIT {
 
     private static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(TestDatabase.url(database), TestDatabase.USER, TestDatabase.PASSWORD);
-    }
-
-    private static Map<String, Object> parse(SseStream.Event e) {
-        try {
-            return Json.parseObject(e.data());
-        } catch (IOException ex) {
-            throw new AssertionError("not JSON: " + e.data(), ex);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.controlcenter.conformance;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
         Map<String, List<Object>> cards = new TreeMap<>();
         for (SseStream.Event e : all.events.subList(0, 2)) {
             assertEquals("fleet.update", e.event(), String.valueOf(e));
-            Map<String, Object> fleet = data(e);
+            Map<String, Object> fleet = e.json();
             List<Map<String, Object>> agents = maps(fleet.get("agents"));
             agents.forEach(card -> assertEquals(fleet.get("gateway"), card.get("gateway"), "a card of another gateway"));
             agents.forEach(card -> assertEquals("idle", card.get("status"), String.valueOf(card)));
@@ -153,7 +152,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
         SseStream now = stream("/api/events");
         await("a fleet.update per gateway", Duration.ofSeconds(10), () -> now.events.size() >= 2);
         Map<String, Object> fleets = new TreeMap<>();
-        now.events.subList(0, 2).forEach(e -> fleets.put((String) data(e).get("gateway"), statuses(data(e))));
+        now.events.subList(0, 2).forEach(e -> fleets.put((String) e.json().get("gateway"), statuses(e.json())));
         assertEquals(Map.of("default", Map.of("main", "idle", "ops", "idle", "research", "idle"),
                 LAB, Map.of("main", "offline", "ops", "offline", "research", "offline")), fleets);
 
@@ -172,7 +171,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
                         && statuses(f).equals(Map.of("main", "idle", "ops", "idle", "research", "idle"))));
         assertEquals("connected", app.query("SELECT state FROM gateways WHERE name = ?", LAB).get(0).get("state"));
         assertEquals(Map.of("default", AGENTS, LAB, AGENTS), agentsByGateway());
-        onLab.events.forEach(e -> assertEquals(LAB, data(e).get("gateway"), "on lab's dashboard: " + e));
+        onLab.events.forEach(e -> assertEquals(LAB, e.json().get("gateway"), "on lab's dashboard: " + e));
     }
 
     /**
@@ -195,7 +194,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
     private static int indexOf(SseStream stream, String sessionKey) {
         List<SseStream.Event> events = stream.events;
         for (int i = 0; i < events.size(); i++) {
-            if ("session.update".equals(events.get(i).event()) && sessionKey.equals(data(events.get(i)).get("key"))) {
+            if ("session.update".equals(events.get(i).event()) && sessionKey.equals(events.get(i).json().get("key"))) {
                 return i;
             }
         }
@@ -240,7 +239,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
     }
 
     private static List<Map<String, Object>> chats(SseStream s, String runId) {
-        return s.events.stream().filter(e -> "chat".equals(e.event())).map(TwoRealGatewaysIT::data)
+        return s.events.stream().filter(e -> "chat".equals(e.event())).map(SseStream.Event::json)
                 .filter(c -> runId.equals(c.get("runId"))).toList();
     }
 
@@ -251,7 +250,7 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
     private static List<Map<String, Object>> fleetUpdatesFrom(SseStream s, int from) {
         List<SseStream.Event> events = s.events;
         return events.subList(Math.min(from, events.size()), events.size()).stream()
-                .filter(e -> "fleet.update".equals(e.event())).map(TwoRealGatewaysIT::data).toList();
+                .filter(e -> "fleet.update".equals(e.event())).map(SseStream.Event::json).toList();
     }
 
     /** Agent id to status of a fleet.update's cards. */
@@ -277,14 +276,6 @@ class TwoRealGatewaysIT extends RealGatewayTestSupport {
         SseStream s = SseStream.open(app.port(), pathAndQuery);
         streams.add(s);
         return s;
-    }
-
-    private static Map<String, Object> data(SseStream.Event e) {
-        try {
-            return Json.parseObject(e.data());
-        } catch (IOException x) {
-            throw new AssertionError("not JSON: " + e, x);
-        }
     }
 
     @SuppressWarnings("unchecked")

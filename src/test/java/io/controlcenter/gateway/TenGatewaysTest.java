@@ -183,19 +183,19 @@ class TenGatewaysTest {
         // each dashboard: its gateway's fleet, then exactly its gateway's events, once each, in order
         for (String name : HEALTHY) {
             SseStream stream = dashboards.get(name);
-            Map<String, Object> first = data(stream.events.get(0));
+            Map<String, Object> first = stream.events.get(0).json();
             assertEquals("fleet.update", stream.events.get(0).event(), name);
             assertEquals(name, first.get("gateway"));
             List<?> agents = (List<?>) first.get("agents");
             assertEquals(1, agents.size(), name + ": " + agents);
             assertEquals("Main of " + name, ((Map<?, ?>) agents.get(0)).get("name"));
             for (SseStream.Event e : stream.events) {
-                assertEquals(name, data(e).get("gateway"), name + "'s dashboard got " + e);
+                assertEquals(name, e.json().get("gateway"), name + "'s dashboard got " + e);
             }
             List<Integer> updates = sessionUpdates(stream);
-            List<String> labels = updates.stream().map(i -> (String) data(stream.events.get(i)).get("label")).toList();
+            List<String> labels = updates.stream().map(i -> (String) stream.events.get(i).json().get("label")).toList();
             assertEquals(IntStream.range(0, EVENTS).mapToObj(i -> label(name, i)).toList(), labels, name);
-            updates.forEach(i -> assertEquals(KEY, data(stream.events.get(i)).get("key")));
+            updates.forEach(i -> assertEquals(KEY, stream.events.get(i).json().get("key")));
             List<Long> ids = stream.ids();
             for (int i = 1; i < ids.size(); i++) {
                 assertTrue(ids.get(i) > ids.get(i - 1), name + ": ids increase " + ids);
@@ -336,14 +336,6 @@ class TenGatewaysTest {
             }
         }
         return indexes;
-    }
-
-    private static Map<String, Object> data(SseStream.Event e) {
-        try {
-            return Json.parseObject(e.data());
-        } catch (IOException x) {
-            throw new AssertionError("not JSON: " + e, x);
-        }
     }
 
     @SuppressWarnings("unchecked")

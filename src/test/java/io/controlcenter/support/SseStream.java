@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.controlcenter.gateway.Json;
 
 /**
  * A real SSE client for tests of GET /api/events: java.net.http.HttpClient (HTTP/1.1) streaming the response body,
@@ -24,6 +27,15 @@ public final class SseStream implements AutoCloseable {
     public record Event(String id, String event, String data) {
         public long idNumber() {
             return Long.parseLong(id);
+        }
+
+        /** The data as a JSON object; an AssertionError when it is not one. */
+        public Map<String, Object> json() {
+            try {
+                return Json.parseObject(data);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + this, e);
+            }
         }
     }
 
