@@ -112,12 +112,12 @@ final class FleetBatch {
             touch(gw, id);
         }
         if (s.isAgentsComplete()) {
-            markGone("agents", gw, s.getStartedAt());
+            markGone("agents", gw, s.getStartedAt(), null);
         }
         if (!s.isAgentsOnly()) {
             listed(gw, s.getSessions(), partial);
             flush();
-            markGone("sessions", gw, s.getStartedAt());
+            markGone("sessions", gw, s.getStartedAt(), s.getListedKeys());
             if (s.getPresence() != null) {
                 state.presence(gw, s.getPresence(), now);
             }
@@ -184,14 +184,22 @@ final class FleetBatch {
         }
     }
 
-    /** Marks what a sync did not see (not touched since it started) as gone, in {@code table} (agents, sessions). */
-    private void markGone(String table, String gw, long startedAt) throws SQLException {
+    /**
+     * Marks what a sync did not see as gone, in {@code table} (agents, sessions): rows not written since it started,
+     * and, for sessions, not among the {@code listed} keys (an unchanged listed row is not written again). The keys go
+     * in one array, looked up through a hash (NOT IN a subquery): 50,000 of them cost a few milliseconds.
+     */
+    private void markGone(String table, String gw, long startedAt, Set<String> listed) throws SQLException {
         boolean sessionRows = "sessions".equals(table);
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
                 + " SET gone = true WHERE gateway = ? AND NOT gone AND seen_at < ?"
+                + (listed == null ? "" : " AND session_key NOT IN (SELECT unnest(CAST(? AS text[])))")
                 + (sessionRows ? AgentActivity.RETURNING : " RETURNING agent_id"))) {
             ps.setString(1, gw);
             ps.setTimestamp(2, new Timestamp(startedAt));
+            if (listed != null) {
+                ps.setArray(3, c.createArrayOf("text", listed.toArray()));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     touch(gw, rs.getString("agent_id"));

@@ -22,7 +22,7 @@ public record FleetSettings(int syncPageSize, int queueSize, int batchMaxSize, l
                 (int) s.positive("sync.page-size", 1_000),
                 (int) s.positive("batch.queue-size", 2_000),
                 (int) s.positive("batch.max-size", 1_000),
-                s.millisOrZero("batch.max-delay", 5),
+                s.millisOrZero("batch.max-delay", 0),
                 s.string("batch.endpoint", "direct:fleet-batch"),
                 s.millisOrZero("agent-update.interval", 250),
                 s.positive("persist.retry-delay", 500), // ms: the route's redelivery delays take a number

@@ -1,7 +1,9 @@
 package io.controlcenter.fleet;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import io.controlcenter.gateway.Json;
@@ -21,6 +23,8 @@ public final class FleetSnapshot {
     private boolean agentsComplete = true;
     private Map<String, Object> agents;
     private final List<Listed> sessions = new ArrayList<>();
+    /** The key of every session listed, those handed on included: what the sync saw ({@link #getListedKeys}). */
+    private final Set<String> listedKeys = new HashSet<>();
     private int sessionCount;
     private long nextOffset;
     private boolean moreSessions = true;
@@ -89,6 +93,14 @@ public final class FleetSnapshot {
         return page;
     }
 
+    /**
+     * The keys of every session the sync listed: the others not written since it began are gone. Not their
+     * {@code seen_at}: a listed row that is unchanged is not written again.
+     */
+    public Set<String> getListedKeys() {
+        return listedKeys;
+    }
+
     public boolean isMoreSessions() {
         return moreSessions;
     }
@@ -106,17 +118,36 @@ public final class FleetSnapshot {
         return Map.of("limit", limit, "offset", nextOffset);
     }
 
-    /** Adds one sessions.list page; the gateway says whether more follow ({@code hasMore}, {@code nextOffset}). */
+    /** Adds one sessions.list page, as maps (the polling fallback's); the gateway says whether more follow. */
     @SuppressWarnings("unchecked")
     public void addSessionsPage(Map<String, Object> page) {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) page.getOrDefault("sessions", List.of());
         long ts = page.get("ts") instanceof Number n ? n.longValue() : 0;
-        rows.forEach(row -> sessions.add(Listed.of(row, ts)));
-        sessionCount += rows.size();
+        List<Listed> listed = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            listed.add(Listed.of(row, ts));
+        }
         Object next = page.get("nextOffset");
-        moreSessions = Boolean.TRUE.equals(page.get("hasMore")) && next instanceof Number && !rows.isEmpty();
+        add(new ListedPage(listed, Boolean.TRUE.equals(page.get("hasMore")),
+                next instanceof Number n ? n.longValue() : null));
+    }
+
+    /** Adds one sessions.list page as the gateway sent it (its JSON text: {@link ListedPage}). */
+    public void addSessionsPage(String page) {
+        add(ListedPage.read(page));
+    }
+
+    private void add(ListedPage page) {
+        for (Listed listed : page.rows()) {
+            sessions.add(listed);
+            if (listed.key() != null) {
+                listedKeys.add(listed.key());
+            }
+        }
+        sessionCount += page.rows().size();
+        moreSessions = page.hasMore() && page.nextOffset() != null && !page.rows().isEmpty();
         if (moreSessions) {
-            nextOffset = ((Number) next).longValue();
+            nextOffset = page.nextOffset();
         }
     }
 

@@ -65,9 +65,20 @@ public class FleetSync {
         return snapshot.nextSessionsPage(pageSize);
     }
 
-    /** Adds a sessions.list page; its rows wait in the snapshot until taken ({@link FleetSnapshot#takeSessions}). */
-    public void sessionsPage(FleetSnapshot snapshot, Map<String, Object> page) {
-        snapshot.addSessionsPage(page);
+    /**
+     * Adds a sessions.list page: its JSON text as received (the call's {@code rawPayload=true}) or its maps. Its rows
+     * wait in the snapshot until taken ({@link FleetSnapshot#takeSessions}).
+     */
+    @SuppressWarnings("unchecked")
+    public void sessionsPage(FleetSnapshot snapshot, Object page) {
+        if (page instanceof String text) {
+            snapshot.addSessionsPage(text);
+        } else if (page instanceof Map<?, ?> map) {
+            snapshot.addSessionsPage((Map<String, Object>) map);
+        } else {
+            throw new IllegalArgumentException("sessions.list answered " + (page == null ? "nothing" : "a "
+                    + page.getClass().getSimpleName()) + ", not a page of sessions");
+        }
     }
 
     /** system-presence answers an array of entries (some versions wrap it as {presence: [...]}). */

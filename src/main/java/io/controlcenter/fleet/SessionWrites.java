@@ -43,7 +43,19 @@ final class SessionWrites {
                                       ELSE EXCLUDED.data END,
                 gone           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.gone ELSE s.gone END,
                 version        = GREATEST(s.version, EXCLUDED.version),
-                seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)""" + AgentActivity.RETURNING;
+                seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)
+            -- a row that would stay as it is (every resync lists every session again, most unchanged) is not written
+            -- at all: no new row version, no WAL, not returned. Its version and seen_at stay those of the data's
+            -- first arrival; a sync tells what it listed by key (FleetBatch.markGone), not by seen_at
+            WHERE CAST(? AS boolean)
+               OR EXCLUDED.version < s.version
+               OR s.gone <> EXCLUDED.gone
+               OR s.has_active_run <> EXCLUDED.has_active_run
+               OR s.status IS DISTINCT FROM EXCLUDED.status
+               OR s.agent_id IS DISTINCT FROM COALESCE(EXCLUDED.agent_id, s.agent_id)
+               OR s.session_id IS DISTINCT FROM COALESCE(EXCLUDED.session_id, s.session_id)
+               OR s.updated_at_ms IS DISTINCT FROM GREATEST(s.updated_at_ms, EXCLUDED.updated_at_ms)
+               OR CAST(s.data AS text) <> CAST(EXCLUDED.data AS text)""" + AgentActivity.RETURNING;
     /** Whether a run is in progress in each session, from chat events: one row per session, the batch's latest. */
     private static final String SESSION_RUNS = """
             INSERT INTO sessions AS s (gateway, session_key, agent_id, has_active_run, active_run_id, version, data, seen_at)
@@ -131,6 +143,7 @@ final class SessionWrites {
         try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
             columns.bind(c, ps);
             ps.setBoolean(12, partial);
+            ps.setBoolean(13, partial);
             readReturned(ps);
         }
     }

@@ -134,10 +134,15 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
 
     /** Calls {@code method}; the future fails with a {@link GatewayRpcException} on a gateway error or no answer. */
     public CompletableFuture<Object> call(String method, Object params, long timeoutMs) {
+        return call(method, params, timeoutMs, false);
+    }
+
+    /** {@link #call(String, Object, long)}; {@code rawPayload}: the answer is the payload's JSON text as received. */
+    public CompletableFuture<Object> call(String method, Object params, long timeoutMs, boolean rawPayload) {
         if (stats.state != GatewayState.CONNECTED) {
             return CompletableFuture.failedFuture(notConnected(method));
         }
-        PendingCalls.Call call = calls.open(method, timeoutMs > 0 ? timeoutMs : config.rpcTimeoutMs());
+        PendingCalls.Call call = calls.open(method, timeoutMs > 0 ? timeoutMs : config.rpcTimeoutMs(), rawPayload);
         long started = System.nanoTime();
         call.future.whenComplete((r, e) -> metrics.call(method, started, e));
         context.runOnContext(v -> {
@@ -151,9 +156,12 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
         return call.future;
     }
 
-    /** Completes the call a {@code res} frame answers. Returns false for an unknown id (late or foreign). */
-    public boolean complete(Map<String, Object> res) {
-        return calls.complete(res);
+    /**
+     * Completes the call a {@code res} frame answers ({@code frame}: the frame it was parsed from, or null). Returns
+     * false for an unknown id (late or foreign).
+     */
+    public boolean complete(Map<String, Object> res, Frame frame) {
+        return calls.complete(res, frame);
     }
 
     /**

@@ -2,8 +2,10 @@ package io.controlcenter.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,7 +43,9 @@ public final class Json {
 
     /**
      * Parses a JSON object like {@link #parseObject(String)} and notes where the object or array value of its
-     * top-level field {@code field} begins and ends in {@code text}.
+     * top-level field {@code field} begins and ends in {@code text}. That value is checked as JSON but turned into maps
+     * and lists only when first read from the returned map ({@link LazyField}): a large answer a reader takes as text
+     * (a sessions.list page) is never built as maps, and an event no route reads the payload of costs little.
      */
     public static Parsed parseObject(String text, String field) throws IOException {
         try (JsonParser p = MAPPER.getFactory().createParser(text)) {
@@ -55,10 +59,17 @@ public final class Json {
                 String name = p.currentName();
                 JsonToken token = p.nextToken();
                 int at = (int) p.currentTokenLocation().getCharOffset();
-                value.put(name, MAPPER.readValue(p, Object.class));
                 if (field.equals(name) && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+                    p.skipChildren(); // every token is still read: broken JSON inside fails here, not when read
+                    value.remove(name);
                     start = at;
                     end = (int) p.currentLocation().getCharOffset();
+                } else {
+                    value.put(name, MAPPER.readValue(p, Object.class));
+                    if (field.equals(name)) {
+                        start = -1;
+                        end = -1;
+                    }
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT) {
@@ -67,7 +78,66 @@ public final class Json {
             if (p.nextToken() != null) {
                 throw new IOException("text after the JSON object");
             }
-            return new Parsed(value, start, end);
+            return new Parsed(start < 0 ? value : new LazyField(value, field, text, start, end), start, end);
+        }
+    }
+
+    /**
+     * A parsed JSON object but for one field, whose value (an object or array) is kept as its text and parsed when
+     * first read; otherwise an ordinary map.
+     */
+    static final class LazyField extends AbstractMap<String, Object> {
+
+        private final Map<String, Object> fields;
+        private final String field;
+        /** The whole text, until the value is parsed; then null. */
+        private String text;
+        private final int start;
+        private final int end;
+
+        LazyField(Map<String, Object> fields, String field, String text, int start, int end) {
+            this.fields = fields;
+            this.field = field;
+            this.text = text;
+            this.start = start;
+            this.end = end;
+        }
+
+        private Map<String, Object> all() {
+            if (text != null) {
+                try {
+                    fields.put(field, MAPPER.readValue(text.substring(start, end), Object.class));
+                } catch (JsonProcessingException e) {
+                    throw new UncheckedIOException(e); // it was read once already: not expected
+                }
+                text = null;
+            }
+            return fields;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return field.equals(key) ? all().get(key) : fields.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return field.equals(key) || fields.containsKey(key);
+        }
+
+        @Override
+        public Object put(String key, Object value) {
+            return all().put(key, value);
+        }
+
+        @Override
+        public int size() {
+            return text != null ? fields.size() + 1 : fields.size();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return all().entrySet();
         }
     }
 

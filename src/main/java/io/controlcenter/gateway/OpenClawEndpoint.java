@@ -41,6 +41,9 @@ public class OpenClawEndpoint extends DefaultEndpoint {
     @UriParam(description = "Wait for the answer on the calling thread, so that the route goes on there: a seda route "
             + "with one consumer then takes its next exchange only when this one is done (fleet-sync)")
     private boolean synchronous;
+    @UriParam(description = "The answer's payload as the JSON text the gateway sent instead of maps and lists: for a "
+            + "large answer that a bean reads as it needs (the sync's sessions.list pages), which saves building it")
+    private boolean rawPayload;
 
     OpenClawEndpoint(String uri, OpenClawComponent component, String gateway, GatewayClient client) {
         super(uri, component);
@@ -98,5 +101,13 @@ public class OpenClawEndpoint extends DefaultEndpoint {
 
     public void setSynchronous(boolean synchronous) {
         this.synchronous = synchronous;
+    }
+
+    public boolean isRawPayload() {
+        return rawPayload;
+    }
+
+    public void setRawPayload(boolean rawPayload) {
+        this.rawPayload = rawPayload;
     }
 }

@@ -28,7 +28,8 @@ public class OpenClawProducer extends DefaultAsyncProducer {
         GatewayClient client = endpoint.getClient();
         try {
             switch (endpoint.getOperation()) {
-                case correlate -> client.complete(exchange.getMessage().getMandatoryBody(Map.class));
+                case correlate -> client.complete(exchange.getMessage().getMandatoryBody(Map.class),
+                        exchange.getProperty(OpenClawConstants.FRAME, Frame.class));
                 case status -> exchange.getMessage().setBody(client.status());
                 case reconnect -> {
                     client.reconnect();
@@ -54,7 +55,8 @@ public class OpenClawProducer extends DefaultAsyncProducer {
         Object body = exchange.getMessage().getBody();
         Object params = body instanceof String text && !text.isBlank() ? Json.parseObject(text)
                 : body instanceof String ? null : body;
-        CompletableFuture<Object> answer = client.call(method, params, endpoint.getTimeout());
+        CompletableFuture<Object> answer = client.call(method, params, endpoint.getTimeout(),
+                endpoint.isRawPayload());
         if (endpoint.isSynchronous()) {
             try {
                 exchange.getMessage().setBody(answer.join()); // bounded by the call's timeout

@@ -24,11 +24,14 @@ final class PendingCalls {
         final String id;
         final String method;
         final CompletableFuture<Object> future = new CompletableFuture<>();
+        /** Answered with the payload's JSON text as received. */
+        final boolean rawPayload;
         volatile long connection = -1;
 
-        Call(String id, String method) {
+        Call(String id, String method, boolean rawPayload) {
             this.id = id;
             this.method = method;
+            this.rawPayload = rawPayload;
         }
     }
 
@@ -44,8 +47,8 @@ final class PendingCalls {
     }
 
     /** A new call waiting for its answer, failed with TIMEOUT after {@code timeoutMs}. */
-    Call open(String method, long timeoutMs) {
-        Call call = new Call("cc-" + ids.incrementAndGet(), method);
+    Call open(String method, long timeoutMs, boolean rawPayload) {
+        Call call = new Call("cc-" + ids.incrementAndGet(), method, rawPayload);
         calls.put(call.id, call);
         long timer = vertx.setTimer(timeoutMs, t -> fail(call.id, new GatewayRpcException(method,
                 GatewayRpcException.TIMEOUT, "no response from gateway " + gateway + " within " + timeoutMs + " ms",
@@ -54,8 +57,12 @@ final class PendingCalls {
         return call;
     }
 
-    /** Completes the call a {@code res} frame answers. Returns false for an unknown id (late or foreign). */
-    boolean complete(Map<String, Object> res) {
+    /**
+     * Completes the call a {@code res} frame answers: with its payload, or the payload's text as received when the call
+     * asked for it and {@code frame} is what {@code res} was parsed from. Returns false for an unknown id (late or
+     * foreign).
+     */
+    boolean complete(Map<String, Object> res, Frame frame) {
         String id = Json.string(res, "id");
         Call call = id == null ? null : calls.remove(id);
         if (call == null) {
@@ -64,7 +71,8 @@ final class PendingCalls {
             return false;
         }
         if (Boolean.TRUE.equals(res.get("ok"))) {
-            call.future.complete(res.get("payload"));
+            boolean asText = call.rawPayload && frame != null && frame.fields() == res && frame.payloadJson() != null;
+            call.future.complete(asText ? frame.payloadJson() : res.get("payload"));
         } else {
             call.future.completeExceptionally(GatewayRpcException.fromError(call.method, Json.map(res.get("error"))));
         }

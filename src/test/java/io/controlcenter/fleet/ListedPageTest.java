@@ -1,0 +1,98 @@
+package io.controlcenter.fleet;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+import io.controlcenter.gateway.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ListedPageTest {
+
+    private static final String ROW_A = """
+            {"key":"agent:main:main","agentId":"main","sessionId":"s-1","status":"done","hasActiveRun":false,\
+            "updatedAt":1795235796766,"label":"naïve 🦞 \\"quoted\\"","origin":{"provider":"x","nested":[1,{"a":null}]}}""";
+    private static final String ROW_B = """
+            { "key" : "agent:ops:cron" , "agentId":"ops", "hasActiveRun" : true, "status": null, "updatedAt": 12 }""";
+
+    @Test
+    void eachRowsTextIsCutOutOfThePageExactlyAndItsColumnsRead() {
+        String page = "{\"ts\":1795235799000,\"sessions\":[" + ROW_A + ",\n  " + ROW_B
+                + "],\"hasMore\":true,\"nextOffset\":2,\"defaults\":{\"model\":\"m\"}}";
+
+        ListedPage read = ListedPage.read(page);
+
+        assertEquals(2, read.rows().size());
+        FleetSnapshot.Listed a = read.rows().get(0);
+        assertEquals(ROW_A, a.json());
+        assertEquals("agent:main:main", a.key());
+        assertEquals("main", a.agentId());
+        assertEquals("s-1", a.sessionId());
+        assertEquals("done", a.status());
+        assertFalse(a.hasActiveRun());
+        assertEquals(1795235796766L, a.updatedAt());
+        assertEquals(1795235799000L, a.listedAt());
+        FleetSnapshot.Listed b = read.rows().get(1);
+        assertEquals(ROW_B, b.json());
+        assertTrue(b.hasActiveRun());
+        assertNull(b.status());
+        assertNull(b.sessionId());
+        assertTrue(read.hasMore());
+        assertEquals(2L, read.nextOffset());
+    }
+
+    @Test
+    void readsWhatTheMapsOfThePageGive() throws Exception {
+        String page = "{\"sessions\":[" + ROW_A + "," + ROW_B + "],\"hasMore\":false,\"nextOffset\":null,\"ts\":5}";
+        FleetSnapshot fromText = new FleetSnapshot("gw", false, "websocket");
+        FleetSnapshot fromMaps = new FleetSnapshot("gw", false, "websocket");
+
+        fromText.addSessionsPage(page);
+        fromMaps.addSessionsPage(Json.parseObject(page));
+
+        assertEquals(fromMaps.getSessions().size(), fromText.getSessions().size());
+        for (int i = 0; i < fromMaps.getSessions().size(); i++) {
+            FleetSnapshot.Listed m = fromMaps.getSessions().get(i);
+            FleetSnapshot.Listed t = fromText.getSessions().get(i);
+            assertEquals(Json.parseObject(m.json()), Json.parseObject(t.json()), "row " + i);
+            assertEquals(List.of(m.key(), m.agentId(), String.valueOf(m.sessionId()), String.valueOf(m.status()),
+                            m.hasActiveRun(), m.updatedAt(), m.listedAt()),
+                    List.of(t.key(), t.agentId(), String.valueOf(t.sessionId()), String.valueOf(t.status()),
+                            t.hasActiveRun(), t.updatedAt(), t.listedAt()));
+        }
+        assertEquals(fromMaps.isMoreSessions(), fromText.isMoreSessions());
+        assertEquals(fromMaps.getListedKeys(), fromText.getListedKeys());
+    }
+
+    @Test
+    void whatIsNotAnObjectInTheListIsSkipped() {
+        ListedPage read = ListedPage.read("{\"sessions\":[1,\"x\",null,[2]," + ROW_B + "]}");
+
+        assertEquals(1, read.rows().size());
+        assertEquals("agent:ops:cron", read.rows().get(0).key());
+        assertFalse(read.hasMore());
+    }
+
+    @Test
+    void brokenJsonIsAnErrorNamingTheMethod() {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> ListedPage.read("{\"sessions\":[{\"key\":\"a\",}]}"));
+        assertTrue(e.getMessage().startsWith("sessions.list payload"), e.getMessage());
+        assertThrows(UncheckedIOException.class, () -> ListedPage.read("[]"));
+    }
+
+    @Test
+    void aPageWithoutSessionsHasNoRowsAndNoMore() {
+        ListedPage read = ListedPage.read("{\"count\":0,\"sessions\":[],\"hasMore\":false,\"owners\":[]}");
+
+        assertEquals(List.of(), read.rows());
+        assertFalse(read.hasMore());
+        assertNull(read.nextOffset());
+    }
+}
