@@ -16,21 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 import static io.controlcenter.bench.Results.count;
 import static io.controlcenter.bench.Results.deleteTree;
-import static io.controlcenter.bench.Results.line;
 import static io.controlcenter.bench.Results.loadAverage;
 import static io.controlcenter.bench.Results.log;
 import static io.controlcenter.bench.Results.ms;
-import static io.controlcenter.bench.Results.num;
 import static io.controlcenter.bench.Results.round2;
-import static io.controlcenter.bench.Results.target;
-import static io.controlcenter.bench.Results.targetsTable;
 
 /**
  * The benchmark suite (BENCHMARKS.md): Control Center as users run it ({@code java -jar target/control-center.jar},
  * embedded PostgreSQL) against the {@link LoadGateway} in this process, watched by {@link SseLoad} dashboards.
- * Measures start to ready, the initial sync, sustained throughput, latency, memory and the limits (raw JDBC, bare
- * WebSocket client); prints a table and writes it as JSON to {@code bench/results/}. Then the multi-gateway run
- * ({@link MultiBench}) and the two-instance run ({@link ClusterBench}), each with its own table and file.
+ * Measures start to ready, the initial sync, sustained throughput, latency (p50 and p99 at 1,000 events/s to 100
+ * dashboards, then p99 at 5,000 events/s to 1,000), memory and the limits (the same rows written with PostgreSQL's
+ * COPY, which the stored events/s are held against, and with raw JDBC; a bare WebSocket client); prints a table of the
+ * targets (issue 18) and writes it as JSON to {@code bench/results/}. Then the multi-gateway run ({@link MultiBench})
+ * and the two-instance run ({@link ClusterBench}), each with its own table and file.
  * <p>
  * Usage: {@code java -jar target/control-center-bench.jar [--quick] [--single] [--multi] [--cluster] [--out DIR]
  * [--project DIR] [--rate EVENTS_PER_S] [--hold-seconds S]}; {@code scripts/bench.sh} builds and runs it. The runs
@@ -42,26 +40,33 @@ public final class Bench implements Suite {
     /** The JVM options of the README's run command; BENCH_JAVA_OPTS replaces them ("" for the JVM's defaults). */
     static final String DEFAULT_JAVA_OPTIONS = "-Xmx256m";
 
-    /** Sizes and durations of one run. */
+    /** SSE dashboards opened at once: each batch has its own time to get its first messages. */
+    private static final int OPEN_AT_ONCE = 100;
+
+    /**
+     * Sizes and durations of one run. Latency is measured twice for {@code latencyMs}: with {@code latencyClients}
+     * dashboards at {@code latencyRate}, then with {@code highLatencyClients} at {@code highLatencyRate}.
+     */
     record Options(boolean quick, int agents, int sessions, int sseClients, int latencyClients, double latencyRate,
-                   long latencyMs, long rampStepMs, double rampStart, double rampFactor, double rampMax, long holdMs,
-                   int rawEvents, int bareFrames, Path project, Path out, double fixedRate) {
+                   int highLatencyClients, double highLatencyRate, long latencyMs, long rampStepMs, double rampStart,
+                   double rampFactor, double rampMax, long holdMs, int rawEvents, int bareFrames, Path project, Path out,
+                   double fixedRate) {
 
         static Options full(Path project, Path out) {
-            return new Options(false, 1_000, 50_000, 10, 100, 1_000, 30_000, 10_000, 4_000, 1.5, 200_000, 60_000,
-                    200_000, 1_000_000, project, out, 0);
+            return new Options(false, 1_000, 50_000, 10, 100, 1_000, 1_000, 5_000, 30_000, 10_000, 4_000, 1.5, 200_000,
+                    60_000, 200_000, 1_000_000, project, out, 0);
         }
 
         static Options quick(Path project, Path out) {
-            return new Options(true, 20, 2_000, 3, 10, 500, 3_000, 2_000, 1_000, 2, 4_000, 4_000, 10_000, 20_000,
-                    project, out, 0);
+            return new Options(true, 20, 2_000, 3, 10, 500, 30, 1_000, 3_000, 2_000, 1_000, 2, 4_000, 4_000, 10_000,
+                    20_000, project, out, 0);
         }
 
         /** A hold at {@code rate} for {@code seconds} instead of the ramp and its holds (for profiling one change). */
         Options fixed(double rate, long seconds) {
-            return new Options(quick, agents, sessions, sseClients, latencyClients, latencyRate, latencyMs, rampStepMs,
-                    rampStart, rampFactor, rampMax, seconds > 0 ? seconds * 1000 : holdMs, rawEvents, bareFrames, project,
-                    out, rate);
+            return new Options(quick, agents, sessions, sseClients, latencyClients, latencyRate, highLatencyClients,
+                    highLatencyRate, latencyMs, rampStepMs, rampStart, rampFactor, rampMax,
+                    seconds > 0 ? seconds * 1000 : holdMs, rawEvents, bareFrames, project, out, rate);
         }
 
         Phases.Plan plan() {
@@ -156,7 +161,8 @@ public final class Bench implements Suite {
         result.put("mode", (o.quick ? "quick" : "full") + (o.fixedRate > 0 ? " at " + Math.round(o.fixedRate) + " events/s" : ""));
         result.put("machine", Results.machine());
         result.put("parameters", Map.of("agents", o.agents, "sessions", o.sessions, "sseClients", o.sseClients,
-                "latencyClients", o.latencyClients, "latencyRate", o.latencyRate, "holdSeconds", o.holdMs / 1000,
+                "latencyClients", o.latencyClients, "latencyRate", o.latencyRate, "highLatencyClients",
+                o.highLatencyClients, "highLatencyRate", o.highLatencyRate, "holdSeconds", o.holdMs / 1000,
                 "javaOptions", javaOptions));
         int maxLabels = o.quick ? 1 << 20 : 1 << 23;
         EventMix mix = new EventMix(o.agents, o.sessions, 42);
@@ -192,14 +198,25 @@ public final class Bench implements Suite {
                     // 2. sustained throughput
                     Phases phases = new Phases(gateways, sse, bundle, o.plan());
                     result.put("throughput", phases.throughput(memory));
-                    // 3. latency with more dashboards
-                    sse.open(o.latencyClients - sse.clients.size());
+                    // 3. latency with more dashboards, 3b. with many more at a higher rate
+                    openUpTo(sse, o.latencyClients);
                     result.put("latency", phases.latency(o.latencyRate, o.latencyMs));
+                    openUpTo(sse, o.highLatencyClients);
+                    result.put("latencyHigh", phases.latency(o.highLatencyRate, o.latencyMs));
                 }
-                // 6. the limits, on the same machine and database server, Control Center idle
-                double raw = RawJdbc.rowsPerSecond(bundle.jdbcUrl(), o.agents, o.sessions, o.rawEvents);
-                limits.put("rawJdbcStoredEventsPerSecond", Math.round(raw));
-                log("raw JDBC: %.0f stored events/s", raw);
+                // 6. the limits, on the same machine and database server, Control Center idle: the same rows with
+                // COPY (the target's measure) and with batched JDBC statements, checked to leave the same tables
+                List<RawJdbc.Row> rows = RawJdbc.rows(o.agents, o.sessions, o.rawEvents);
+                RawJdbc.Written raw = RawJdbc.write(bundle.jdbcUrl(), rows);
+                limits.put("rawJdbcStoredEventsPerSecond", Math.round(raw.rowsPerSecond()));
+                log("raw JDBC: %.0f stored events/s", raw.rowsPerSecond());
+                RawJdbc.Written copy = CopyLimit.write(bundle.jdbcUrl(), rows);
+                if (!copy.digest().equals(raw.digest())) {
+                    throw new IllegalStateException("COPY and raw JDBC left different rows: " + copy.digest() + " vs "
+                            + raw.digest());
+                }
+                limits.put("copyStoredEventsPerSecond", Math.round(copy.rowsPerSecond()));
+                log("COPY: %.0f stored events/s", copy.rowsPerSecond());
             } finally {
                 bundle.close();
             }
@@ -209,6 +226,7 @@ public final class Bench implements Suite {
             Map<String, Object> tp = (Map<String, Object>) result.get("throughput");
             double storedRate = ((Number) tp.get("heldStoredEventsPerSecond")).doubleValue();
             double eventRate = ((Number) tp.get("heldRate")).doubleValue();
+            limits.put("ratioStoredToCopy", round2(storedRate / Math.max(1, (Long) limits.get("copyStoredEventsPerSecond"))));
             limits.put("ratioStoredToRawJdbc", round2(storedRate / Math.max(1, (Long) limits.get("rawJdbcStoredEventsPerSecond"))));
             limits.put("ratioEventsToBareWebSocket", round2(eventRate / Math.max(1, bare)));
             // 5. again: a restart on the data directory of this run
@@ -225,12 +243,19 @@ public final class Bench implements Suite {
         result.put("memory", memory);
         result.put("limits", limits);
         ((Map<String, Object>) result.get("machine")).put("loadAverageAfter", loadAverage());
-        result.put("targets", targets());
+        result.put("targets", BenchReport.targets(o, result));
         deleteTree(work);
         return Results.write(result, o.out, "bench" + (o.quick ? "-quick" : ""));
     }
 
     // ------------------------------------------------------------------------------------------------ phases
+
+    /** Opens dashboards up to {@code n} in all, {@link #OPEN_AT_ONCE} at a time. */
+    private static void openUpTo(SseLoad sse, int n) throws Exception {
+        while (sse.clients.size() < n) {
+            sse.open(Math.min(OPEN_AT_ONCE, n - sse.clients.size()));
+        }
+    }
 
     private static void awaitAgents(BundleProcess bundle, int n) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
@@ -295,61 +320,8 @@ public final class Bench implements Suite {
         return o.bareFrames * 1e9 / nanos;
     }
 
-    // ------------------------------------------------------------------------------------------------ report
-
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> targets() {
-        Figures f = figures();
-        Map<String, Object> tp = f.throughput();
-        Map<String, Object> lat = f.latency();
-        Map<String, Object> mem = f.memory();
-        List<Map<String, Object>> t = new ArrayList<>();
-        long syncMs = Math.max(num(f.sync(), "firstSyncMs"), num(f.sync(), "resyncMs"));
-        t.add(target("1 initial sync (" + o.agents + " agents, " + o.sessions + " sessions)", "<= 5000 ms",
-                syncMs + " ms", syncMs <= 5_000 && num(f.sync(), "sessionsStored") == o.sessions));
-        boolean held = Boolean.TRUE.equals(tp.get("held"));
-        t.add(target("2 sustained throughput, " + num(tp, "seconds") + " s, " + num(tp, "sseClients") + " SSE clients",
-                ">= 20000 events/s", num(tp, "heldRate") + " events/s" + (held ? "" : " (not held)"),
-                held && num(tp, "heldRate") >= 20_000));
-        Number p99 = (Number) lat.get("p99Ms");
-        t.add(target("3 latency p99 at " + num(lat, "rate") + " events/s, " + num(lat, "sseClients") + " clients",
-                "<= 50 ms", p99 + " ms", p99 != null && p99.doubleValue() <= 50 && num(lat, "lostAtClients") == 0));
-        long rss = Math.max(Math.max(num(mem, "rssAfterSyncMb"), num(mem, "rssAfterResyncMb")),
-                num(mem, "rssUnderLoadMaxMb"));
-        t.add(target("4 memory (RSS of Control Center's JVM)", "<= 512 MB", rss + " MB", rss <= 512));
-        long startMs = Math.max(num(f.start(), "firstStartMs"), num(f.start(), "restartMs"));
-        t.add(target("5 start to ready (java -jar to connected)", "<= 5000 ms", startMs + " ms", startMs <= 5_000));
-        double ratio = ((Number) f.limits().get("ratioStoredToRawJdbc")).doubleValue();
-        t.add(target("6 stored events/s vs raw JDBC", ">= 0.5", String.valueOf(ratio), ratio >= 0.5));
-        return t;
-    }
-
-    /** The result's sections. */
-    private record Figures(Map<String, Object> start, Map<String, Object> sync, Map<String, Object> throughput,
-                           Map<String, Object> latency, Map<String, Object> memory, Map<String, Object> limits) {
-    }
-
-    @SuppressWarnings("unchecked")
-    private Figures figures() {
-        return new Figures((Map<String, Object>) result.get("start"), (Map<String, Object>) result.get("sync"),
-                (Map<String, Object>) result.get("throughput"), (Map<String, Object>) result.get("latency"),
-                (Map<String, Object>) result.get("memory"), (Map<String, Object>) result.get("limits"));
-    }
-
     @Override
     public String table() {
-        StringBuilder sb = new StringBuilder(targetsTable("Control Center benchmark", result));
-        Figures f = figures();
-        sb.append(line("start: first (initdb) %s ms, restart %s ms", f.start(), "firstStartMs", "restartMs"));
-        sb.append(line("sync: first %s ms, again %s ms; stored %s agents, %s sessions", f.sync(), "firstSyncMs",
-                "resyncMs", "agentsStored", "sessionsStored"));
-        sb.append(Results.throughputLine(f.throughput()));
-        sb.append(line("latency: p50 %s ms, p99 %s ms, max %s ms (%s samples, %s clients, lost %s)", f.latency(),
-                "p50Ms", "p99Ms", "maxMs", "samples", "sseClients", "lostAtClients"));
-        sb.append(Results.memoryLine(f.memory()));
-        sb.append(line("limits: raw JDBC %s stored events/s (ratio %s); bare WebSocket client %s frames/s (ratio %s)",
-                f.limits(), "rawJdbcStoredEventsPerSecond", "ratioStoredToRawJdbc", "bareWebSocketFramesPerSecond",
-                "ratioEventsToBareWebSocket"));
-        return sb.toString();
+        return BenchReport.table(result);
     }
 }

@@ -81,9 +81,9 @@ final class Results {
         Map<String, Object> m = (Map<String, Object>) result.get("machine");
         sb.append(line(title + " (" + result.get("mode") + ") - %s cores, %s MB, %s; load %s -> %s", m,
                 "cores", "memoryMb", "jvm", "loadAverageBefore", "loadAverageAfter"));
-        sb.append(String.format("%-62s %-20s %-12s %s%n", "figure", "value", "target", "met"));
+        sb.append(String.format("%-62s %-30s %-25s %s%n", "figure", "value", "target", "met"));
         for (Map<String, Object> t : (List<Map<String, Object>>) result.get("targets")) {
-            sb.append(String.format("%-62s %-20s %-12s %s%n", t.get("name"), t.get("value"), t.get("target"),
+            sb.append(String.format("%-62s %-30s %-25s %s%n", t.get("name"), t.get("value"), t.get("target"),
                     Boolean.TRUE.equals(t.get("met")) ? "yes" : "NO"));
         }
         return sb.toString();

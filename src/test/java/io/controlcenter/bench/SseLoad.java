@@ -13,11 +13,14 @@ import java.util.function.ToLongFunction;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.parsetools.RecordParser;
+
+import static io.controlcenter.bench.SseReader.bytes;
+import static io.controlcenter.bench.SseReader.indexOf;
+import static io.controlcenter.bench.SseReader.number;
+import static io.controlcenter.bench.SseReader.startsWith;
 
 /**
  * Dashboards: SSE clients of GET /api/events on Vert.x, parsing as little as possible: the id line, the event name,
@@ -25,14 +28,25 @@ import io.vertx.core.parsetools.RecordParser;
  * which sessions.changed it is and, looked up in the gateway's send times, how long it took. With several gateways the
  * message's {@code "gateway":"NAME"} (its data's first field) says whose label it is: each client counts each gateway's
  * labels apart, and a client of {@code ?gateway=NAME} only that gateway's.
+ * <p>
+ * A dashboard gets every stored event (at 5,000 events/s about 2,500 messages/s, most of them chat), so 1,000 of them
+ * get millions of messages a second: each stream is read where it arrives ({@link SseReader}), and only the data of
+ * session.update and fleet.update is kept and read.
  */
 final class SseLoad implements AutoCloseable {
 
-    private static final String LABEL = "\"label\":\"b";
-    private static final String GATEWAY = "\"gateway\":\"";
+    /** Connections to one Control Center at most: each dashboard holds one for good (1,000 in latency phase 3b). */
+    private static final int MAX_CONNECTIONS = 4_096;
+    private static final String SESSION_UPDATE = "session.update";
+    private static final String FLEET_UPDATE = "fleet.update";
+    private static final byte[] SESSION_UPDATE_LINE = bytes(SESSION_UPDATE + "\n");
+    private static final byte[] FLEET_UPDATE_LINE = bytes(FLEET_UPDATE + "\n");
+    private static final byte[] FROM_SYNC = bytes("\"source\":\"websocket\"");
+    private static final byte[] LABEL = bytes("\"label\":\"b");
+    private static final byte[] GATEWAY = bytes("\"gateway\":\"");
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1000)
+    private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(MAX_CONNECTIONS)
             .setDefaultHost("127.0.0.1").setKeepAlive(true));
     private final int port;
     /** The gateways by name: a client's counts of a gateway are its {@link Track} of that number. */
@@ -63,6 +77,9 @@ final class SseLoad implements AutoCloseable {
      * on the same database: {@link ClusterBench}).
      */
     void open(int n, String gateway, int port) throws Exception {
+        if (clients.stream().filter(c -> c.port == port).count() + n > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("more than " + MAX_CONNECTIONS + " dashboards of one Control Center");
+        }
         List<Client> opened = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway), port);
@@ -71,8 +88,7 @@ final class SseLoad implements AutoCloseable {
             http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events" + (gateway == null ? "" : "?gateway=" + gateway))
                     .compose(req -> req.putHeader("Accept", "text/event-stream").send())
                     .onSuccess(res -> {
-                        RecordParser parser = RecordParser.newDelimited("\n\n", c::onRecord);
-                        res.handler(parser);
+                        res.handler(c.reader::onData);
                         res.exceptionHandler(e -> c.error = e);
                         res.endHandler(v -> c.ended = true);
                     })
@@ -177,6 +193,8 @@ final class SseLoad implements AutoCloseable {
         volatile long lastId;
         /** Messages whose id was not above the one before. */
         private long idsOutOfOrder;
+        /** Its stream, read on its event loop. */
+        final SseReader reader = new SseReader(List.of(SESSION_UPDATE, FLEET_UPDATE), this::onMessage);
 
         Client(int number, int gateway, int port) {
             this.number = number;
@@ -236,31 +254,33 @@ final class SseLoad implements AutoCloseable {
             return n;
         }
 
-        private synchronized void onRecord(Buffer record) {
-            long now = System.nanoTime();
-            if (record.length() == 0 || record.getByte(0) == ':') {
+        /** A complete message (what {@link #reader} kept of it: {@code m}'s first {@code n} bytes), counted and read. */
+        private synchronized void onMessage(byte[] m, int n, long now) {
+            if (n == 0 || m[0] == ':') {
                 return; // ": connected", ": heartbeat"
             }
-            String s = record.toString(StandardCharsets.ISO_8859_1);
             messages++;
-            if (s.startsWith("id: ")) {
-                int nl = s.indexOf('\n');
-                long id = Long.parseLong(s, 4, nl, 10);
+            int at = 0;
+            if (startsWith(m, n, 0, SseReader.ID)) {
+                long id = number(m, n, SseReader.ID.length);
                 if (id <= lastId) {
                     idsOutOfOrder++;
                 }
                 lastId = id;
+                at = SseReader.nextLine(m, n, 0);
             }
-            int ev = s.indexOf("event: ");
-            if (s.startsWith("session.update", ev + 7)) {
-                int at = s.indexOf(LABEL);
-                int g = gatewayOf(s);
-                if (at >= 0 && g >= 0) {
-                    int from = at + LABEL.length();
-                    label(tracks[g], g, Long.parseLong(s, from, s.indexOf('"', from), 10), now);
+            if (!startsWith(m, n, at, SseReader.EVENT)) {
+                return;
+            }
+            int name = at + SseReader.EVENT.length;
+            if (startsWith(m, n, name, SESSION_UPDATE_LINE)) {
+                int label = indexOf(m, n, LABEL, name);
+                int g = gatewayOf(m, n, name);
+                if (label >= 0 && g >= 0) {
+                    label(tracks[g], g, number(m, n, label + LABEL.length), now);
                 }
-            } else if (s.startsWith("fleet.update", ev + 7) && s.contains("\"source\":\"websocket\"")) {
-                int g = gatewayOf(s);
+            } else if (startsWith(m, n, name, FLEET_UPDATE_LINE) && indexOf(m, n, FROM_SYNC, name) >= 0) {
+                int g = gatewayOf(m, n, name);
                 if (g >= 0) {
                     tracks[g].fleetUpdatesFromSync++;
                     tracks[g].lastFleetUpdateNanos = now;
@@ -291,17 +311,24 @@ final class SseLoad implements AutoCloseable {
         }
     }
 
-    /** The number of the gateway a message names (its data's first field), or -1; with one gateway, that one. */
-    private int gatewayOf(String s) {
+    /**
+     * The number of the gateway the message in {@code m}'s first {@code n} bytes names (its data's first field, after
+     * {@code from}), or -1; with one gateway, that one.
+     */
+    private int gatewayOf(byte[] m, int n, int from) {
         if (sendNanos.size() == 1) {
             return 0;
         }
-        int at = s.indexOf(GATEWAY);
+        int at = indexOf(m, n, GATEWAY, from);
         if (at < 0) {
             return -1;
         }
-        int from = at + GATEWAY.length();
-        Integer g = gateways.get(s.substring(from, s.indexOf('"', from)));
+        int start = at + GATEWAY.length;
+        int end = start;
+        while (end < n && m[end] != '"') {
+            end++;
+        }
+        Integer g = gateways.get(new String(m, start, end - start, StandardCharsets.ISO_8859_1));
         return g == null ? -1 : g;
     }
 }
