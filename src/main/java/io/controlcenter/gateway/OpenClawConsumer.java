@@ -84,6 +84,9 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
 
     @Override
     public void onFrame(long connection, String connId, Frame frame, long receivedAt) {
+        if (frame.event() != null && OpenClawConstants.FRAME_EVENT.equals(frame.type()) && endpoint.skips(frame.event())) {
+            return; // counted and checked for gaps already: no route uses it (skipEvents)
+        }
         Exchange exchange = createExchange(false);
         Message in = exchange.getMessage();
         in.setHeader(OpenClawConstants.GATEWAY, endpoint.getGateway());

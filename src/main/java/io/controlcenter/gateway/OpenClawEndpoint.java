@@ -1,5 +1,9 @@
 package io.controlcenter.gateway;
 
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -44,6 +48,11 @@ public class OpenClawEndpoint extends DefaultEndpoint {
     @UriParam(description = "The answer's payload as the JSON text the gateway sent instead of maps and lists: for a "
             + "large answer that a bean reads as it needs (the sync's sessions.list pages), which saves building it")
     private boolean rawPayload;
+    @UriParam(description = "Event names the consumer does not hand to the route (comma-separated): events no route "
+            + "uses, such as agent (half of a busy gateway's events), then cost no more than reading their frame; their "
+            + "seq still counts for gaps")
+    private String skipEvents;
+    private Set<String> skipped = Set.of();
 
     OpenClawEndpoint(String uri, OpenClawComponent component, String gateway, GatewayClient client) {
         super(uri, component);
@@ -109,5 +118,20 @@ public class OpenClawEndpoint extends DefaultEndpoint {
 
     public void setRawPayload(boolean rawPayload) {
         this.rawPayload = rawPayload;
+    }
+
+    public String getSkipEvents() {
+        return skipEvents;
+    }
+
+    public void setSkipEvents(String skipEvents) {
+        this.skipEvents = skipEvents;
+        this.skipped = skipEvents == null ? Set.of() : Arrays.stream(skipEvents.split(","))
+                .map(String::trim).filter(name -> !name.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Whether events named {@code event} are not handed to the route ({@link #setSkipEvents}). */
+    boolean skips(String event) {
+        return skipped.contains(event);
     }
 }

@@ -39,6 +39,8 @@ public final class Bench implements Suite {
 
     /** The JVM options of the README's run command; BENCH_JAVA_OPTS replaces them ("" for the JVM's defaults). */
     static final String DEFAULT_JAVA_OPTIONS = "-Xmx256m";
+    /** BENCH_SYNC_ONLY=1: the single-gateway suite stops after the two syncs (to profile them); no file is written. */
+    static final boolean SYNC_ONLY = "1".equals(System.getenv("BENCH_SYNC_ONLY"));
 
     /** SSE dashboards opened at once: each batch has its own time to get its first messages. */
     private static final int OPEN_AT_ONCE = 100;
@@ -138,7 +140,11 @@ public final class Bench implements Suite {
         }
         List<Path> files = new ArrayList<>();
         for (Suite s : suites) {
-            files.add(s.run());
+            Path file = s.run();
+            if (file == null) {
+                System.exit(0); // BENCH_SYNC_ONLY
+            }
+            files.add(file);
         }
         suites.forEach(s -> System.out.print("\n" + s.table())); // both tables together at the end
         files.forEach(f -> System.out.println("written to " + f));
@@ -195,6 +201,9 @@ public final class Bench implements Suite {
                     memory.put("rssAfterResyncMb", bundle.rssKb() / 1024);
                     log("sync of %d agents, %d sessions: first %s ms, again %s ms; RSS %s MB", o.agents, o.sessions,
                             sync.get("firstSyncMs"), sync.get("resyncMs"), memory.get("rssAfterSyncMb"));
+                    if (SYNC_ONLY) {
+                        return null; // BENCH_SYNC_ONLY: for profiling the sync, nothing else is run or written
+                    }
                     // 2. sustained throughput
                     Phases phases = new Phases(gateways, sse, bundle, o.plan());
                     result.put("throughput", phases.throughput(memory));
