@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +25,19 @@ import org.slf4j.LoggerFactory;
  */
 final class EventLog {
 
-    /** A batch's event-log rows in one statement, in id order (arrays unnested, like the session upsert). */
+    /**
+     * A batch's event-log rows in one statement, which also allocates their ids: the arrays are unnested in order and
+     * each row takes the sequence's next value as it is inserted, so ids follow the rows' order (one writer at a time:
+     * the only writer, or the holder of the order lock). Returned ids are sorted to match them to the rows.
+     */
     private static final String INSERT_EVENTS = """
             INSERT INTO event_log (id, gateway, event, seq, received_at, payload)
-            SELECT u.id, u.gateway, u.event, u.seq, TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond',
-                   CAST(u.payload AS json)
-            FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
-                        CAST(? AS bigint[]), CAST(? AS text[])) AS u(id, gateway, event, seq, received_ms, payload)""";
+            SELECT nextval('event_log_id_seq'), u.gateway, u.event, u.seq,
+                   TIMESTAMPTZ 'epoch' + u.received_ms * INTERVAL '1 millisecond', CAST(u.payload AS json)
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+                        CAST(? AS text[])) WITH ORDINALITY AS u(gateway, event, seq, received_ms, payload, n)
+            ORDER BY u.n
+            RETURNING id""";
 
     /**
      * A row to append: {@code seq} is the gateway's (null for Control Center's own rows), {@code json} the payload's
@@ -101,17 +108,7 @@ final class EventLog {
                 ps.execute();
             }
         }
-        long[] ids = new long[entries.size()];
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('event_log_id_seq') FROM generate_series(1, ?)")) {
-            ps.setInt(1, ids.length);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; rs.next(); i++) {
-                    ids[i] = rs.getLong(1);
-                }
-            }
-        }
-        int n = ids.length;
-        Long[] idArray = new Long[n];
+        int n = entries.size();
         String[] gateways = new String[n];
         String[] events = new String[n];
         Long[] seqs = new Long[n];
@@ -119,12 +116,28 @@ final class EventLog {
         String[] payloads = new String[n];
         for (int i = 0; i < n; i++) {
             Entry row = entries.get(i);
-            idArray[i] = ids[i];
             gateways[i] = row.gateway();
             events[i] = row.event();
             seqs[i] = row.seq();
             received[i] = row.receivedAt();
             payloads[i] = row.json() != null ? row.json() : Json.write(row.payload());
+        }
+        long[] ids = new long[n];
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
+            ps.setArray(1, c.createArrayOf("text", gateways));
+            ps.setArray(2, c.createArrayOf("text", events));
+            ps.setArray(3, c.createArrayOf("int8", seqs));
+            ps.setArray(4, c.createArrayOf("int8", received));
+            ps.setArray(5, c.createArrayOf("text", payloads));
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
+            }
+        }
+        Arrays.sort(ids);
+        for (int i = 0; i < n; i++) {
+            Entry row = entries.get(i);
             FleetMessages.Message m = message(row);
             if (m != null) {
                 // a message whose data is the stored payload (chat, Control Center's own) is not written twice
@@ -132,15 +145,6 @@ final class EventLog {
                         ? new SseMessage(ids[i], m.event(), payloads[i], row.gateway(), m.sessionKey())
                         : sse(ids[i], row.gateway(), m));
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
-            ps.setArray(1, c.createArrayOf("int8", idArray));
-            ps.setArray(2, c.createArrayOf("text", gateways));
-            ps.setArray(3, c.createArrayOf("text", events));
-            ps.setArray(4, c.createArrayOf("int8", seqs));
-            ps.setArray(5, c.createArrayOf("int8", received));
-            ps.setArray(6, c.createArrayOf("text", payloads));
-            ps.executeUpdate();
         }
         if (pauseLimit > 0) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {

@@ -5,14 +5,16 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.controlcenter.gateway.Json;
 
 /**
  * A sessions.list page read from its JSON text as the gateway sent it: each row's columns and its text cut out of the
  * page, not parsed into maps and written again. A sync reads 50,000 rows of ~2.5 KB; as maps they took most of its
  * time in Control Center and most of its garbage (BENCHMARKS.md).
+ * <p>
+ * The text was checked as JSON when its frame was read ({@code Frame.parse}), so this only scans it: where each row
+ * begins and ends, and the few fields the store needs, at a few times the speed of a JSON parser, which would
+ * tokenize every name and value of every row a second time. Text that is not shaped like a page is still an error.
  *
  * @param rows       the rows, each with the page's {@code ts}
  * @param hasMore    whether more pages follow
@@ -20,43 +22,13 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOffset) {
 
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /** Reads the page; broken JSON or a payload that is not an object is an {@link UncheckedIOException}. */
+    /** Reads the page; text not shaped like a JSON object is an {@link UncheckedIOException}. */
     static ListedPage read(String text) {
-        try (JsonParser p = JSON.createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("sessions.list payload is not a JSON object");
-            }
-            long ts = 0;
-            boolean hasMore = false;
-            Long nextOffset = null;
-            List<Row> rows = new ArrayList<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "sessions" -> {
-                        if (value == JsonToken.START_ARRAY) {
-                            rows(p, text, rows);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    case "ts" -> ts = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
-                    case "hasMore" -> hasMore = value == JsonToken.VALUE_TRUE;
-                    case "nextOffset" -> nextOffset = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
-                    default -> p.skipChildren();
-                }
-            }
-            List<FleetSnapshot.Listed> listed = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                listed.add(new FleetSnapshot.Listed(r.key, r.agentId, r.sessionId, r.status, r.hasActiveRun, r.updatedAt,
-                        r.json, ts));
-            }
-            return new ListedPage(listed, hasMore, nextOffset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("sessions.list payload: " + e.getMessage(), e);
+        try {
+            return new Reader(text).page();
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("sessions.list payload: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 
@@ -71,39 +43,215 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
         String json;
     }
 
-    /** The array's objects, each with its text; anything else in the array is skipped. */
-    private static void rows(JsonParser p, String text, List<Row> rows) throws IOException {
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
-            }
-            int start = (int) p.currentTokenLocation().getCharOffset();
-            Row row = new Row();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
+    /** A cursor over the text. */
+    private static final class Reader {
+        private final String text;
+        private int pos;
+
+        Reader(String text) {
+            this.text = text;
+        }
+
+        ListedPage page() throws IOException {
+            expect('{');
+            long ts = 0;
+            boolean hasMore = false;
+            Long nextOffset = null;
+            List<Row> rows = new ArrayList<>();
+            for (boolean more = !next('}'); more; more = afterMember('}')) {
+                String name = name();
                 switch (name) {
-                    case "key" -> row.key = scalar(p, value);
-                    case "agentId" -> row.agentId = scalar(p, value);
-                    case "sessionId" -> row.sessionId = scalar(p, value);
-                    case "status" -> row.status = scalar(p, value);
-                    case "hasActiveRun" -> row.hasActiveRun = value == JsonToken.VALUE_TRUE;
-                    case "updatedAt" -> row.updatedAt = value.isNumeric() ? p.getLongValue() : null;
-                    default -> p.skipChildren();
+                    case "sessions" -> {
+                        if (peek() == '[') {
+                            rows = rows();
+                        } else {
+                            skipValue();
+                        }
+                    }
+                    case "ts" -> ts = orZero(number());
+                    case "hasMore" -> hasMore = "true".equals(literal());
+                    case "nextOffset" -> nextOffset = number();
+                    default -> skipValue();
                 }
             }
-            row.json = text.substring(start, (int) p.currentLocation().getCharOffset());
-            rows.add(row);
+            List<FleetSnapshot.Listed> listed = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                listed.add(new FleetSnapshot.Listed(r.key, r.agentId, r.sessionId, r.status, r.hasActiveRun, r.updatedAt,
+                        r.json, ts));
+            }
+            return new ListedPage(listed, hasMore, nextOffset);
         }
-    }
 
-    /** A scalar as text (a number as its digits), like {@code Json.string}; an object, array or null: null. */
-    private static String scalar(JsonParser p, JsonToken value) throws IOException {
-        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-            return p.getText();
+        /** The array's objects, each with its text; anything else in it is skipped. */
+        private List<Row> rows() throws IOException {
+            List<Row> rows = new ArrayList<>();
+            expect('[');
+            for (boolean more = !next(']'); more; more = afterMember(']')) {
+                if (peek() != '{') {
+                    skipValue();
+                    continue;
+                }
+                int start = pos;
+                Row row = new Row();
+                expect('{');
+                for (boolean fields = !next('}'); fields; fields = afterMember('}')) {
+                    String name = name();
+                    switch (name) {
+                        case "key" -> row.key = scalar();
+                        case "agentId" -> row.agentId = scalar();
+                        case "sessionId" -> row.sessionId = scalar();
+                        case "status" -> row.status = scalar();
+                        case "hasActiveRun" -> row.hasActiveRun = "true".equals(literal());
+                        case "updatedAt" -> row.updatedAt = number();
+                        default -> skipValue();
+                    }
+                }
+                row.json = text.substring(start, pos);
+                rows.add(row);
+            }
+            return rows;
         }
-        p.skipChildren();
-        return null;
+
+        /** A member's name and its colon. */
+        private String name() throws IOException {
+            if (peek() != '"') {
+                throw error("a field name");
+            }
+            String name = string();
+            expect(':');
+            return name;
+        }
+
+        /** After a member: true at a comma (another follows), false at {@code close}. */
+        private boolean afterMember(char close) throws IOException {
+            if (next(',')) {
+                return true;
+            }
+            expect(close);
+            return false;
+        }
+
+        /** A string as its text, a number or literal as written (like {@code Json.string}); else null. */
+        private String scalar() throws IOException {
+            char c = peek();
+            if (c == '"') {
+                return string();
+            }
+            if (c == '{' || c == '[') {
+                skipValue();
+                return null;
+            }
+            String literal = literal();
+            return "null".equals(literal) ? null : literal;
+        }
+
+        /** An integer, a number with a fraction or exponent (truncated), or null for anything else. */
+        private Long number() throws IOException {
+            char c = peek();
+            if (c != '-' && (c < '0' || c > '9')) {
+                skipValue();
+                return null;
+            }
+            String n = literal();
+            boolean integral = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
+            return integral ? Long.parseLong(n) : (long) Double.parseDouble(n);
+        }
+
+        private static long orZero(Long n) {
+            return n == null ? 0 : n;
+        }
+
+        /** A string; escapes are decoded by the JSON parser (rare in the fields read here). */
+        private String string() throws IOException {
+            int start = pos;
+            pos++;
+            boolean escaped = false;
+            while (true) {
+                if (pos >= text.length()) {
+                    throw error("the end of a string");
+                }
+                char c = text.charAt(pos++);
+                if (c == '"') {
+                    break;
+                }
+                if (c == '\\') {
+                    escaped = true;
+                    pos++;
+                }
+            }
+            return escaped ? (String) Json.parse(text.substring(start, pos)) : text.substring(start + 1, pos - 1);
+        }
+
+        /** A number, true, false or null, as written. */
+        private String literal() throws IOException {
+            peek();
+            int start = pos;
+            while (pos < text.length() && ",}] \t\r\n".indexOf(text.charAt(pos)) < 0) {
+                pos++;
+            }
+            if (pos == start) {
+                throw error("a value");
+            }
+            return text.substring(start, pos);
+        }
+
+        /** Any value, nested objects and arrays with their strings included. */
+        private void skipValue() throws IOException {
+            char c = peek();
+            if (c == '"') {
+                string();
+            } else if (c == '{' || c == '[') {
+                int depth = 0;
+                do {
+                    if (pos >= text.length()) {
+                        throw error("the end of an object or array");
+                    }
+                    char d = text.charAt(pos);
+                    if (d == '"') {
+                        string();
+                        continue;
+                    }
+                    if (d == '{' || d == '[') {
+                        depth++;
+                    } else if (d == '}' || d == ']') {
+                        depth--;
+                    }
+                    pos++;
+                } while (depth > 0);
+            } else {
+                literal();
+            }
+        }
+
+        /** The next character that is not whitespace, not taken. */
+        private char peek() throws IOException {
+            while (pos < text.length()) {
+                char c = text.charAt(pos);
+                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                    return c;
+                }
+                pos++;
+            }
+            throw error("more text");
+        }
+
+        /** Takes {@code c} when it comes next. */
+        private boolean next(char c) throws IOException {
+            if (peek() == c) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) throws IOException {
+            if (!next(c)) {
+                throw error("'" + c + "'");
+            }
+        }
+
+        private IOException error(String expected) {
+            return new IOException("expected " + expected + " at offset " + pos);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.controlcenter.gateway.Json;
+import io.controlcenter.support.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +69,28 @@ class ListedPageTest {
         }
         assertEquals(fromMaps.isMoreSessions(), fromText.isMoreSessions());
         assertEquals(fromMaps.getListedKeys(), fromText.getListedKeys());
+    }
+
+    @Test
+    void theRealGatewaysPageReadsAsItsMaps() throws Exception {
+        // the payload as the real gateway sent it (captured frame 65), pretty-printed so whitespace is everywhere
+        Map<String, Object> payload = Fixtures.responsePayload("65-sessions.list-after-runs");
+        String text = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(payload);
+        FleetSnapshot fromText = new FleetSnapshot("gw", false, "websocket");
+        FleetSnapshot fromMaps = new FleetSnapshot("gw", false, "websocket");
+
+        fromText.addSessionsPage(text);
+        fromMaps.addSessionsPage(payload);
+
+        assertFalse(fromMaps.getSessions().isEmpty());
+        assertEquals(fromMaps.getSessions().size(), fromText.getSessions().size());
+        for (int i = 0; i < fromMaps.getSessions().size(); i++) {
+            FleetSnapshot.Listed m = fromMaps.getSessions().get(i);
+            FleetSnapshot.Listed t = fromText.getSessions().get(i);
+            assertEquals(Json.parseObject(m.json()), Json.parseObject(t.json()), "row " + i);
+            assertEquals(m.withJson(null), t.withJson(null), "row " + i);
+        }
     }
 
     @Test
