@@ -22,7 +22,8 @@
 #   --skip-build  use target/ as it is
 #   BENCH_JAVA_OPTS="..."  JVM options for Control Center instead of the README's -Xmx256m ("" = the JVM's defaults),
 #                          e.g. "-Xmx256m -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr"
-#   BENCH_SYNC_ONLY=1     the single-gateway suite stops after its two syncs (for profiling them; no table, no file)
+#   BENCH_STOP_AFTER=sync|hold|latency  the single-gateway suite stops after its two syncs, its throughput hold or its
+#                         first latency phase (for profiling them; no table, no file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=1

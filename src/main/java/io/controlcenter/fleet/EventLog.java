@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -38,6 +39,9 @@ final class EventLog {
                         CAST(? AS text[])) WITH ORDINALITY AS u(gateway, event, seq, received_ms, payload, n)
             ORDER BY u.n
             RETURNING id""";
+
+    /** The batch's token: found after a lost acknowledgement, it says the batch committed ({@link FleetStore}). */
+    private static final String INSERT_TOKEN = "INSERT INTO persisted_batches (token) VALUES (?)";
 
     /**
      * A row to append: {@code seq} is the gateway's (null for Control Center's own rows), {@code json} the payload's
@@ -93,10 +97,17 @@ final class EventLog {
         this.pauseLimitMs = pauseLimitMs;
     }
 
-    /** Appends {@code entries} in {@code c}'s transaction, ids in order, and returns the messages they become. */
-    List<SseMessage> append(Connection c, List<Entry> entries) throws SQLException {
+    /**
+     * Appends {@code entries} in {@code c}'s transaction, ids in order, and returns the messages they become; stores
+     * the batch's {@code token} (persisted_batches) in the same statement: one round trip fewer per batch.
+     */
+    List<SseMessage> append(Connection c, List<Entry> entries, UUID token) throws SQLException {
         List<SseMessage> messages = new ArrayList<>();
         if (entries.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
+                ps.setObject(1, token);
+                ps.executeUpdate();
+            }
             return messages;
         }
         long pauseLimit = pauseLimitMs;
@@ -123,12 +134,13 @@ final class EventLog {
             payloads[i] = row.json() != null ? row.json() : Json.write(row.payload());
         }
         long[] ids = new long[n];
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
-            ps.setArray(1, c.createArrayOf("text", gateways));
-            ps.setArray(2, c.createArrayOf("text", events));
-            ps.setArray(3, c.createArrayOf("int8", seqs));
-            ps.setArray(4, c.createArrayOf("int8", received));
-            ps.setArray(5, c.createArrayOf("text", payloads));
+        try (PreparedStatement ps = c.prepareStatement("WITH batch AS (" + INSERT_TOKEN + ") " + INSERT_EVENTS)) {
+            ps.setObject(1, token);
+            ps.setArray(2, c.createArrayOf("text", gateways));
+            ps.setArray(3, c.createArrayOf("text", events));
+            ps.setArray(4, c.createArrayOf("int8", seqs));
+            ps.setArray(5, c.createArrayOf("int8", received));
+            ps.setArray(6, c.createArrayOf("text", payloads));
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; rs.next(); i++) {
                     ids[i] = rs.getLong(1);

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.controlcenter.chat.ChatRunWriter;
 import io.controlcenter.gateway.Json;
@@ -31,6 +32,7 @@ final class FleetBatch {
     private final AgentCards cards;
     private final AgentUpdates updates;
     private final EventLog eventLog;
+    private final UUID token;
     private final SessionWrites sessions;
     private final StateWrites state;
     private final ChatRunWriter chatRuns = new ChatRunWriter();
@@ -39,8 +41,10 @@ final class FleetBatch {
     /** The cards this batch pushes: remembered as pushed once it commits. */
     private final Map<AgentKey, Map<String, Object>> pushed = new LinkedHashMap<>();
 
-    FleetBatch(Connection c, AgentCards cards, AgentUpdates updates, EventLog eventLog) {
+    /** {@code token}: stored with the batch ({@link EventLog#append}), so that a retry can tell whether it committed. */
+    FleetBatch(Connection c, AgentCards cards, AgentUpdates updates, EventLog eventLog, UUID token) {
         this.c = c;
+        this.token = token;
         this.cards = cards;
         this.updates = updates;
         this.eventLog = eventLog;
@@ -255,6 +259,6 @@ final class FleetBatch {
                 pushed.put(new AgentKey(gw, (String) card.get("id")), card);
             }
         }
-        return eventLog.append(c, log);
+        return eventLog.append(c, log, token);
     }
 }

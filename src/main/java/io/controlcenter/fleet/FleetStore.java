@@ -85,12 +85,9 @@ public class FleetStore {
         try (Connection c = cards.connection()) {
             c.setAutoCommit(false);
             try {
+                // stored with the batch's event-log rows, in the same statement: how a retry knows it committed
                 UUID token = UUID.randomUUID();
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO persisted_batches (token) VALUES (?)")) {
-                    ps.setObject(1, token);
-                    ps.executeUpdate();
-                }
-                FleetBatch batch = new FleetBatch(c, cards, updates, eventLog);
+                FleetBatch batch = new FleetBatch(c, cards, updates, eventLog, token);
                 for (Object item : items) {
                     batch.add(item);
                 }

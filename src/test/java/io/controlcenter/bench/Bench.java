@@ -39,8 +39,11 @@ public final class Bench implements Suite {
 
     /** The JVM options of the README's run command; BENCH_JAVA_OPTS replaces them ("" for the JVM's defaults). */
     static final String DEFAULT_JAVA_OPTIONS = "-Xmx256m";
-    /** BENCH_SYNC_ONLY=1: the single-gateway suite stops after the two syncs (to profile them); no file is written. */
-    static final boolean SYNC_ONLY = "1".equals(System.getenv("BENCH_SYNC_ONLY"));
+    /**
+     * BENCH_STOP_AFTER=sync|hold|latency: the single-gateway suite stops after the two syncs, the throughput hold or the
+     * first latency phase (to profile them); no table, no file.
+     */
+    static final String STOP_AFTER = System.getenv("BENCH_STOP_AFTER");
 
     /** SSE dashboards opened at once: each batch has its own time to get its first messages. */
     private static final int OPEN_AT_ONCE = 100;
@@ -142,7 +145,7 @@ public final class Bench implements Suite {
         for (Suite s : suites) {
             Path file = s.run();
             if (file == null) {
-                System.exit(0); // BENCH_SYNC_ONLY
+                System.exit(0); // BENCH_STOP_AFTER
             }
             files.add(file);
         }
@@ -201,15 +204,21 @@ public final class Bench implements Suite {
                     memory.put("rssAfterResyncMb", bundle.rssKb() / 1024);
                     log("sync of %d agents, %d sessions: first %s ms, again %s ms; RSS %s MB", o.agents, o.sessions,
                             sync.get("firstSyncMs"), sync.get("resyncMs"), memory.get("rssAfterSyncMb"));
-                    if (SYNC_ONLY) {
-                        return null; // BENCH_SYNC_ONLY: for profiling the sync, nothing else is run or written
+                    if ("sync".equals(STOP_AFTER)) {
+                        return null; // BENCH_STOP_AFTER: for profiling, nothing else is run or written
                     }
                     // 2. sustained throughput
                     Phases phases = new Phases(gateways, sse, bundle, o.plan());
                     result.put("throughput", phases.throughput(memory));
+                    if ("hold".equals(STOP_AFTER)) {
+                        return null;
+                    }
                     // 3. latency with more dashboards, 3b. with many more at a higher rate
                     openUpTo(sse, o.latencyClients);
                     result.put("latency", phases.latency(o.latencyRate, o.latencyMs));
+                    if ("latency".equals(STOP_AFTER)) {
+                        return null;
+                    }
                     openUpTo(sse, o.highLatencyClients);
                     result.put("latencyHigh", phases.latency(o.highLatencyRate, o.latencyMs));
                 }
