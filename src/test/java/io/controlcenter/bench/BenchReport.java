@@ -81,8 +81,9 @@ final class BenchReport {
                 "resyncMs", "agentsStored", "sessionsStored"));
         sb.append(Results.throughputLine(f.throughput()));
         for (Map<String, Object> latency : List.of(f.latency(), f.latencyHigh())) {
-            sb.append(line("latency at %s events/s: p50 %s ms, p99 %s ms, max %s ms (%s samples, %s clients, lost %s)",
-                    latency, "rate", "p50Ms", "p99Ms", "maxMs", "samples", "sseClients", "lostAtClients"));
+            sb.append(line("latency at %s events/s: p50 %s ms, p99 %s ms, max %s ms (%s samples, %s clients, lost %s; "
+                            + "dashboards dropped and back so far %s)", latency, "rate", "p50Ms", "p99Ms", "maxMs",
+                    "samples", "sseClients", "lostAtClients", "dashboardReconnects"));
         }
         sb.append(Results.memoryLine(f.memory()));
         sb.append(line("limits: COPY %s stored events/s (ratio %s: target 6); raw JDBC %s stored events/s (ratio %s, "

@@ -187,6 +187,7 @@ final class Phases {
         out.put("lostAtClients", lost);
         out.put("duplicatesAtClients", duplicates);
         out.put("outOfOrderAtClients", outOfOrder);
+        out.put("dashboardReconnects", sse.reconnects()); // dropped as too slow, back with Last-Event-ID
         return out;
     }
 
@@ -243,6 +244,7 @@ final class Phases {
         out.put("samples", l.length);
         out.putAll(percentiles(l));
         out.put("lostAtClients", sse.clients.stream().mapToLong(c -> c.missing(p.endLabels(), -1)).sum());
+        out.put("dashboardReconnects", sse.reconnects());
         out.put("allDelivered", delivered);
         if (gateways.size() > 1) {
             Map<String, Object> byGateway = new LinkedHashMap<>();

@@ -101,9 +101,9 @@ final class Results {
     /** The table's line of a throughput hold. */
     static String throughputLine(Map<String, Object> hold) {
         return line("throughput: %s events/s (%s stored/s) for %s s to %s clients; sent %s; lost %s, duplicates %s, "
-                        + "out of order %s; stored = sent: %s", hold, "heldRate", "heldStoredEventsPerSecond",
-                "seconds", "sseClients", "sentByEvent", "lostAtClients", "duplicatesAtClients", "outOfOrderAtClients",
-                "storedMatchesSent");
+                        + "out of order %s; stored = sent: %s; dashboards dropped and back so far: %s", hold, "heldRate",
+                "heldStoredEventsPerSecond", "seconds", "sseClients", "sentByEvent", "lostAtClients",
+                "duplicatesAtClients", "outOfOrderAtClients", "storedMatchesSent", "dashboardReconnects");
     }
 
     /** The table's line of memory: RSS after the syncs and under load, PostgreSQL's PSS. */

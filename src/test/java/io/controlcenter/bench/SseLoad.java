@@ -54,6 +54,7 @@ final class SseLoad implements AutoCloseable {
     /** Send time of each label, per gateway. */
     private final List<long[]> sendNanos;
     final List<Client> clients = new CopyOnWriteArrayList<>();
+    private volatile boolean closing;
 
     /** Dashboards of the gateways {@code names}, whose send times of each label are {@code sendNanos}, in that order. */
     SseLoad(int port, List<String> names, List<long[]> sendNanos) {
@@ -82,17 +83,11 @@ final class SseLoad implements AutoCloseable {
         }
         List<Client> opened = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway), port);
+            Client c = new Client(clients.size() + 1, gateway == null ? -1 : gateways.get(gateway), port,
+                    "/api/events" + (gateway == null ? "" : "?gateway=" + gateway));
             clients.add(c);
             opened.add(c);
-            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events" + (gateway == null ? "" : "?gateway=" + gateway))
-                    .compose(req -> req.putHeader("Accept", "text/event-stream").send())
-                    .onSuccess(res -> {
-                        res.handler(c.reader::onData);
-                        res.exceptionHandler(e -> c.error = e);
-                        res.endHandler(v -> c.ended = true);
-                    })
-                    .onFailure(e -> c.error = e);
+            connect(c);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         for (Client c : opened) {
@@ -103,6 +98,46 @@ final class SseLoad implements AutoCloseable {
                 Thread.sleep(5);
             }
         }
+    }
+
+    /**
+     * Opens the client's stream: again after Control Center dropped it (too slow: more than {@code sse.client-buffer}
+     * messages waiting), with {@code Last-Event-ID}, as the dashboard page does, so it catches up from the event log
+     * and counts on; how often is reported ({@link #reconnects}).
+     */
+    private void connect(Client c) {
+        SseReader reader = new SseReader(List.of(SESSION_UPDATE, FLEET_UPDATE), c::onMessage);
+        http.request(HttpMethod.GET, c.port, "127.0.0.1", c.path)
+                .compose(req -> {
+                    req.putHeader("Accept", "text/event-stream");
+                    if (c.lastId > 0) {
+                        req.putHeader("Last-Event-ID", Long.toString(c.lastId));
+                    }
+                    return req.send();
+                })
+                .onSuccess(res -> {
+                    res.handler(reader::onData);
+                    res.exceptionHandler(e -> dropped(c, e));
+                    res.endHandler(v -> dropped(c, null));
+                })
+                .onFailure(e -> c.error = e);
+    }
+
+    private void dropped(Client c, Throwable e) {
+        if (closing || c.ended) {
+            return;
+        }
+        if (e == null && c.lastId == 0) {
+            c.ended = true; // ended before its first message: Control Center stopped
+            return;
+        }
+        c.reconnects++;
+        connect(c);
+    }
+
+    /** How many times dashboards were dropped and reconnected (with Last-Event-ID) since they opened. */
+    long reconnects() {
+        return clients.stream().mapToLong(c -> c.reconnects).sum();
     }
 
     /** Starts a new count on every client: each gateway's labels from {@code firstLabels[g]} on, latencies when asked. */
@@ -143,6 +178,7 @@ final class SseLoad implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closing = true;
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -189,17 +225,19 @@ final class SseLoad implements AutoCloseable {
         final int port;
         volatile Throwable error;
         volatile boolean ended;
+        /** Times Control Center dropped it and it reconnected. */
+        volatile long reconnects;
+        /** Its request: /api/events, with ?gateway= when it watches one. */
+        final String path;
         volatile long messages;
         volatile long lastId;
         /** Messages whose id was not above the one before. */
         private long idsOutOfOrder;
-        /** Its stream, read on its event loop. */
-        final SseReader reader = new SseReader(List.of(SESSION_UPDATE, FLEET_UPDATE), this::onMessage);
-
-        Client(int number, int gateway, int port) {
+        Client(int number, int gateway, int port, String path) {
             this.number = number;
             this.gateway = gateway;
             this.port = port;
+            this.path = path;
             Arrays.setAll(tracks, g -> new Track());
         }
 
@@ -255,7 +293,7 @@ final class SseLoad implements AutoCloseable {
         }
 
         /** A complete message (what {@link #reader} kept of it: {@code m}'s first {@code n} bytes), counted and read. */
-        private synchronized void onMessage(byte[] m, int n, long now) {
+        synchronized void onMessage(byte[] m, int n, long now) {
             if (n == 0 || m[0] == ':') {
                 return; // ": connected", ": heartbeat"
             }
