@@ -164,13 +164,20 @@ final class SseLoad implements AutoCloseable {
 
     /** As {@link #latencies(int)}, at the clients of the Control Center on {@code port} only (-1: all). */
     long[] latencies(int g, int port) {
-        List<Track> tracks = clients.stream().filter(c -> c.watches(g) && (port < 0 || c.port == port))
-                .map(c -> c.tracks[g]).toList();
-        long[] all = new long[tracks.stream().mapToInt(t -> t.latencyCount).sum()];
+        // each client's under its lock: a dashboard that reconnected may still be catching up meanwhile
+        List<long[]> parts = new ArrayList<>();
+        for (Client c : clients) {
+            if (c.watches(g) && (port < 0 || c.port == port)) {
+                synchronized (c) {
+                    parts.add(Arrays.copyOf(c.tracks[g].latencies, c.tracks[g].latencyCount));
+                }
+            }
+        }
+        long[] all = new long[parts.stream().mapToInt(part -> part.length).sum()];
         int at = 0;
-        for (Track t : tracks) {
-            System.arraycopy(t.latencies, 0, all, at, t.latencyCount);
-            at += t.latencyCount;
+        for (long[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
         }
         Arrays.sort(all);
         return all;
