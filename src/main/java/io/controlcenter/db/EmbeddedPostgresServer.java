@@ -73,10 +73,6 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                     .setLocaleConfig("locale", "C") // byte-order collation: no dependency on the OS's locales
                     .setServerConfig("synchronous_commit", "on") // zonky's default is off
                     .setServerConfig("fsync", "on") // zonky passes -F (fsync off); this comes after it and wins
-                    // under load (12,000 stored events/s) the default 1 GB of WAL between checkpoints meant one every
-                    // 14 s, each writing the pages again in full and slowing commits for seconds (BENCHMARKS.md);
-                    // pg_wal may grow to this much disk
-                    .setServerConfig("max_wal_size", "4GB")
                     .setPGStartupWait(startupWait)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
