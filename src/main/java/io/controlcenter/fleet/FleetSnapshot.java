@@ -166,11 +166,6 @@ public final class FleetSnapshot {
     public record Listed(String key, String agentId, String sessionId, String status, boolean hasActiveRun,
                          Long updatedAt, String json, long listedAt) {
 
-        /** The same row with another text (tests compare the columns alone). */
-        Listed withJson(String json) {
-            return new Listed(key, agentId, sessionId, status, hasActiveRun, updatedAt, json, listedAt);
-        }
-
         static Listed of(Map<String, Object> row, long listedAt) {
             return new Listed(Json.string(row, "key"), Json.string(row, "agentId"), Json.string(row, "sessionId"),
                     Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),

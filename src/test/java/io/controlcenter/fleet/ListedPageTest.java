@@ -89,8 +89,14 @@ class ListedPageTest {
             FleetSnapshot.Listed m = fromMaps.getSessions().get(i);
             FleetSnapshot.Listed t = fromText.getSessions().get(i);
             assertEquals(Json.parseObject(m.json()), Json.parseObject(t.json()), "row " + i);
-            assertEquals(m.withJson(null), t.withJson(null), "row " + i);
+            assertEquals(columns(m), columns(t), "row " + i);
         }
+    }
+
+    /** A row's columns, its text apart. */
+    private static List<Object> columns(FleetSnapshot.Listed l) {
+        return java.util.Arrays.asList(l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(),
+                l.listedAt());
     }
 
     @Test
