@@ -179,16 +179,16 @@ public class GatewayClient extends ManagedGateway implements GatewayConnection.O
 
     // ---------------------------------------------------------------- flow control (consumer backpressure)
 
-    /** Stops reading from the socket while the consumer is behind; ticks are not expected meanwhile. */
-    public void pauseReading() {
-        context.runOnContext(v -> pause(true));
+    /** Runs {@code task} on the connection's event loop, where reading is paused and resumed ({@link #pause}). */
+    void onEventLoop(Runnable task) {
+        context.runOnContext(v -> task.run());
     }
 
-    public void resumeReading() {
-        context.runOnContext(v -> pause(false));
-    }
-
-    private void pause(boolean now) {
+    /**
+     * On the event loop: stops reading from the socket while the consumer is behind (ticks are not expected meanwhile),
+     * or reads again.
+     */
+    void pause(boolean now) {
         GatewayConnection c = current;
         if (c != null) {
             c.pause(now);

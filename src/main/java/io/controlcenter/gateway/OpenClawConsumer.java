@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vertx.core.Context;
@@ -31,7 +32,9 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
     private final AtomicInteger queued = new AtomicInteger();
     private final int highWatermark;
     private ExecutorService executor;
+    /** Whether reading from the socket is paused: written on the event loop only ({@link #checkReading}). */
     private volatile boolean paused;
+    private final AtomicBoolean checkScheduled = new AtomicBoolean();
 
     public OpenClawConsumer(OpenClawEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -140,8 +143,7 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
 
     private void deliver(Exchange exchange, Runnable after) {
         if (queued.incrementAndGet() > highWatermark && !paused) {
-            paused = true;
-            endpoint.getClient().pauseReading();
+            adjustReading();
         }
         executor.execute(() -> {
             try {
@@ -157,9 +159,34 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
                 after.run();
             }
             if (queued.decrementAndGet() < highWatermark / 2 && paused) {
-                paused = false;
-                endpoint.getClient().resumeReading();
+                adjustReading();
             }
         });
+    }
+
+    /**
+     * Pauses or resumes reading from the socket, decided on the connection's event loop from the frames waiting then.
+     * Both decisions are made there, one at a time: when this thread paused and the frame thread resumed on their own,
+     * a resume could reach the socket before the pause it answered, and the socket stayed paused for good (a flooding
+     * gateway's events stopped; TenGatewaysTest, once in CI).
+     */
+    private void adjustReading() {
+        if (checkScheduled.compareAndSet(false, true)) {
+            endpoint.getClient().onEventLoop(this::checkReading);
+        }
+    }
+
+    private void checkReading() {
+        checkScheduled.set(false);
+        GatewayClient client = endpoint.getClient();
+        if (!paused && queued.get() > highWatermark) {
+            paused = true;
+            client.pause(true);
+        }
+        // read after writing paused: the frame thread's decrement either is seen here or sees paused and asks again
+        if (paused && queued.get() < highWatermark / 2) {
+            paused = false;
+            client.pause(false);
+        }
     }
 }
