@@ -11,7 +11,11 @@
 #                             the full disk
 #                   hostile   100,000 fuzzed frames from the gateway (quick 10,000)
 #                   refusals  wrong token, protocol mismatch, pairing required, foreign origin, missing scopes
-#                   gateway   the gateway killed and restarted 20 times during a stream (quick 3)
+#                   gateway   the gateway killed and restarted 20 times during a stream (quick 3); the real OpenClaw
+#                             gateway's 3 restarts (SIGKILL) are RealGatewayRestartsIT, in the conformance suite that
+#                             `mvn verify` runs (failsafe, not this script's `mvn test`): mvn -o test-compile
+#                             failsafe:integration-test failsafe:verify -Dit.test=RealGatewayRestartsIT
+#                             [-Dfaults.real-gateway-restarts=N] [-Dfaults.results=FILE]
 #                   kill      Control Center killed with kill -9 during a stream and started again, 5 times (quick 1)
 #                   dashboards  1,000 SSE clients, 100 of them stop reading (quick 200 and 20); not in mvn verify,
 #                             and failing at 1,000 on a 2-core machine (RELIABILITY.md)

@@ -7,6 +7,7 @@
 #   scripts/openclaw-gateway.sh start  --port P --dir D [--token T] [--model-port M] [--mock-llm FILE]
 #                                      [--bind loopback|lan] [--netns NS]
 #   scripts/openclaw-gateway.sh stop   --dir D
+#   scripts/openclaw-gateway.sh kill   --dir D
 #   scripts/openclaw-gateway.sh status --dir D
 #   scripts/openclaw-gateway.sh cli    --dir D -- ARGS...
 #
@@ -30,6 +31,12 @@
 #          address, as from another host; readiness is checked on loopback inside NS. Needs root.
 #          The namespace is remembered in D/netns for `cli`.
 # stop     TERM to the process group(s), KILL after 10 s. Idempotent.
+# kill     KILL at once to the gateway's process group and its helpers (as the OOM killer or
+#          `kill -9` would: no shutdown event, no close frames, nothing flushed), then waits until
+#          none of them runs (a dead process may stay a zombie until its new parent reaps it; it
+#          holds no socket and no lock). The mock model, if any, is left running, as a model
+#          provider would be; the next `start` replaces it, `stop` stops it. Idempotent.
+#          Prints "KILLED pid=PID" (the group leader) or "NOT RUNNING".
 # status   Exit 0 and print "RUNNING port=P pid=PID" when the gateway is up and ready.
 # cli      Runs the gateway's own CLI (`openclaw ARGS...`, e.g. `devices list --json`) with the
 #          state, config and token of D, on the gateway's host (inside its namespace, if any), as
@@ -444,6 +451,51 @@ cmd_stop() {
   log "stopped ($DIR)"
 }
 
+# pids of the processes of group $1 and of those carrying env marker $2 that are not zombies
+running_pids() {
+  local pgid="$1" marker="$2" p stat rest
+  for p in /proc/[0-9]*; do
+    stat=$(cat "$p/stat" 2>/dev/null) || continue
+    rest=${stat##*) }   # the fields after "(comm) ": state ppid pgrp ... (numbers and one letter)
+    # shellcheck disable=SC2086
+    set -- $rest
+    [[ "$1" == Z || "$1" == X ]] && continue
+    if [[ -n "$pgid" && "$3" == "$pgid" ]] || grep -qxzF -- "$marker" "$p/environ" 2>/dev/null; then
+      echo "${p#/proc/}"
+    fi
+  done
+  return 0
+}
+
+cmd_kill() {
+  parse_args "$@"
+  [[ -n "$DIR" ]] || die "kill needs --dir D"
+  [[ -d "$DIR" ]] || { echo "NOT RUNNING"; return 0; }
+  DIR="$(cd "$DIR" && pwd)"
+  local marker="OPENCLAW_STATE_DIR=$DIR/state" pgid="" pids i
+  [[ -f "$DIR/gateway.pid" ]] && pgid=$(tr -dc '0-9' <"$DIR/gateway.pid")
+  pids=$(running_pids "$pgid" "$marker")
+  if [[ -z "$pids" ]]; then
+    rm -f "$DIR/gateway.pid"
+    echo "NOT RUNNING"
+    return 0
+  fi
+  for ((i = 0; i < 100; i++)); do
+    # the group, and the helpers that left it (setsid), again until none runs: one may fork meanwhile
+    # (a kill fails when that group or one of those pids is gone meanwhile: not an error here)
+    [[ -n "$pgid" ]] && { kill -KILL -- "-$pgid" 2>/dev/null || true; }
+    # shellcheck disable=SC2086
+    [[ -n "$pids" ]] && { kill -KILL $pids 2>/dev/null || true; }
+    pids=$(running_pids "$pgid" "$marker")
+    [[ -z "$pids" ]] && break
+    sleep 0.05
+  done
+  [[ -z "$pids" ]] || die "gateway processes still running 5 s after KILL: $pids"
+  rm -f "$DIR/gateway.pid" # a zombie leader would look running to start's check
+  log "killed gateway (pgid ${pgid:-none}) and its helpers with SIGKILL"
+  echo "KILLED pid=${pgid:-none}"
+}
+
 cmd_status() {
   parse_args "$@"
   [[ -n "$DIR" ]] || die "status needs --dir D"
@@ -479,6 +531,7 @@ case "$cmd" in
   install) cmd_install ;;
   start) cmd_start "$@" ;;
   stop) cmd_stop "$@" ;;
+  kill) cmd_kill "$@" ;;
   status) cmd_status "$@" ;;
   cli) cmd_cli "$@" ;;
   -h|--help|help) usage ;;

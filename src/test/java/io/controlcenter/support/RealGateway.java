@@ -25,6 +25,8 @@ public final class RealGateway implements AutoCloseable {
     /** Where it runs beyond loopback (bound to every address of that namespace), or null: on this host's loopback. */
     private final NetworkNamespace namespace;
     private boolean running;
+    /** After {@link #kill()} of a gateway with the mock model: the model still runs, for {@link #stop()} to end. */
+    private boolean modelLeftRunning;
     /** The token it is started with, or null: the one its start script makes (token.txt). */
     private String presetToken;
 
@@ -93,6 +95,7 @@ public final class RealGateway implements AutoCloseable {
         }
         run(Duration.ofMinutes(3), args.toArray(String[]::new));
         running = true;
+        modelLeftRunning = false;
     }
 
     /**
@@ -105,12 +108,42 @@ public final class RealGateway implements AutoCloseable {
         return run(Duration.ofMinutes(2), command.toArray(String[]::new));
     }
 
-    /** SIGTERM to the gateway's process group; returns when it is gone. */
+    /** SIGTERM to the gateway's process group (and the mock model's, also after {@link #kill()}); returns when gone. */
     public void stop() {
-        if (running) {
+        if (running || modelLeftRunning) {
             run(Duration.ofMinutes(1), "stop", "--dir", dir.toString());
             running = false;
+            modelLeftRunning = false;
         }
+    }
+
+    /**
+     * SIGKILL to the gateway's process group and to its helpers that left it, as the OOM killer or {@code kill -9}
+     * would: no shutdown event, no close frame, nothing flushed. Returns when none of them runs (a dead process may stay
+     * a zombie for a while; it holds no socket). The mock model, if any, is a service of its own and keeps running;
+     * {@link #resume()} replaces it, {@link #stop()} stops it.
+     */
+    public void kill() {
+        if (running) {
+            run(Duration.ofSeconds(30), "kill", "--dir", dir.toString());
+            running = false;
+            modelLeftRunning = mockModel;
+        }
+    }
+
+    /** The largest resident set of the gateway's main process so far (VmHWM, MB), or -1 when it does not run. */
+    public long peakRssMb() {
+        try {
+            String pid = Files.readString(dir.resolve("gateway.pid")).trim();
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not running (or gone meanwhile)
+        }
+        return -1;
     }
 
     @Override
