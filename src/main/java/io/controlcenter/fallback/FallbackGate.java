@@ -71,8 +71,8 @@ public class FallbackGate implements MeterBinder {
         if (warranted != active) {
             active = warranted;
             if (warranted) {
-                LOG.warn("Gateway {}: WebSocket down since {}; polling over HTTP every {} s", gateway,
-                        client().getDownSince(), interval.toSeconds());
+                LOG.warn("Gateway {}: WebSocket down since {}; polling over HTTP every {} ms", gateway,
+                        client().getDownSince(), interval.toMillis());
             } else {
                 LOG.info("Gateway {}: {}; HTTP polling stands down", gateway,
                         client().getGatewayState() == GatewayState.CONNECTED ? "WebSocket connected"
@@ -105,12 +105,21 @@ public class FallbackGate implements MeterBinder {
         lastPollAt = Instant.now();
         polls.incrementAndGet();
         boolean failed = Boolean.TRUE.equals(fromFallback) || error != null;
+        String before = lastError;
         if (failed) {
             failures.incrementAndGet();
             lastError = error != null ? error.getMessage() : "circuit breaker open: call not made";
+            if (before == null) {
+                // one line when polling starts failing, not one per poll (they are counted: GET /api/gateway, polling)
+                LOG.warn("Gateway {}: HTTP poll failed ({}); polling goes on every {} ms behind its circuit breaker, "
+                        + "check that the gateway runs at {}", gateway, lastError, interval.toMillis(), toolsUrl());
+            }
         } else {
             lastSuccessAt = lastPollAt;
             lastError = null;
+            if (before != null) {
+                LOG.info("Gateway {}: HTTP poll succeeded again", gateway);
+            }
         }
         String state = breakerState == null ? breaker : breakerState.toUpperCase(Locale.ROOT);
         if (!state.equals(breaker)) {
