@@ -20,6 +20,7 @@
 #                   dashboards  1,000 SSE clients, 100 of them stop reading (quick 200 and 20); not in mvn verify,
 #                             and failing at 1,000 on a 2-core machine (RELIABILITY.md)
 #   --skip-build  use the compiled tests as they are (mvn -o)
+#   FAULTS_MVN_OPTS="-Dfaults.dashboard-rounds=5 ..."  more settings for the tests (system properties)
 # Needs root for the full disk (a tmpfs in a mount namespace: unshare, nsenter) and for the PostgreSQL programs as root
 # (unshare -U), as CI has; PostgreSQL comes from the embedded binaries the build already uses.
 set -euo pipefail
@@ -72,7 +73,7 @@ status=0
 mvn -B -q "${offline[@]}" test -Dtest="$testList" \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfaults.outage-seconds="$outage" -Dfaults.kills="$kills" \
   -Dfaults.frames="$frames" -Dfaults.gateway-restarts="$gateway_restarts" -Dfaults.cc-kills="$cc_kills" -Dfaults.dashboards="$dashboards" \
-  -Dfaults.results="$(pwd)/$out" || status=$?
+  -Dfaults.results="$(pwd)/$out" ${FAULTS_MVN_OPTS:-} || status=$?
 echo "{\"loadAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"passed\":$([ $status = 0 ] && echo true || echo false)}" >> "$out"
 echo
 sed -e 's/[{}"]//g' -e 's/,\([a-zA-Z]\)/  \1/g' "$out"

@@ -51,6 +51,8 @@ final class SseClient {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The connection took no more (Vert.x's write queue full): the drain handler pumps, an offer need not. */
+    private volatile boolean awaitingDrain;
 
     // event-loop confined
     private final ArrayDeque<Encoded> preface = new ArrayDeque<>();
@@ -116,7 +118,8 @@ final class SseClient {
             return false;
         }
         inbox.add(unit);
-        if (pumpScheduled.compareAndSet(false, true)) {
+        // a reader that stopped costs no task per batch: the drain handler takes what waits (added before this check)
+        if (!awaitingDrain && pumpScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> pump());
         }
         return true;
@@ -131,6 +134,7 @@ final class SseClient {
      */
     void pump() {
         pumpScheduled.set(false);
+        awaitingDrain = false;
         if (closed.get()) {
             return;
         }
@@ -162,6 +166,7 @@ final class SseClient {
             }
         }
         write(chunk);
+        awaitingDrain = response.writeQueueFull();
     }
 
     /** Adds the unit's messages to {@code chunk}, in order, but those the replay or snapshot sent; their bytes. */

@@ -210,6 +210,7 @@ public class SseHub extends ServiceSupport implements CamelContextAware, MeterBi
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
+        SocketSendBuffer.limit(request.connection(), settings.socketSendBuffer());
         SseClient client = new SseClient(this, response, Vertx.currentContext(), filter,
                 String.valueOf(request.remoteAddress()), settings.clientBuffer());
         response.closeHandler(v -> closed(client));
