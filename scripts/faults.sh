@@ -7,7 +7,8 @@
 #   default       the long runs of every family
 #   --quick       the sizes `mvn verify` runs
 #   --only        a comma-separated list of families (default: all but dashboards):
-#                   db        the external PostgreSQL stopped (60 s; quick 10 s), the embedded one killed (5; quick 1),
+#                   db        the external PostgreSQL stopped (60 s; quick 10 s), failed over to its promoted standby,
+#                             the embedded one killed (5; quick 1),
 #                             the full disk
 #                   hostile   100,000 fuzzed frames from the gateway (quick 10,000)
 #                   refusals  wrong token, protocol mismatch, pairing required, foreign origin, missing scopes
@@ -51,7 +52,7 @@ done
 tests=()
 for family in ${only//,/ }; do
   case "$family" in
-    db) tests+=(ExternalDatabaseRestartTest EmbeddedDatabaseKillTest DiskFullTest) ;;
+    db) tests+=(ExternalDatabaseRestartTest StandbyPromotedTest EmbeddedDatabaseKillTest DiskFullTest) ;;
     hostile) tests+=(HostileFramesTest) ;;
     refusals) tests+=(RefusalsTest) ;;
     gateway) tests+=(GatewayRestartsTest) ;;

@@ -29,22 +29,70 @@ public final class ExternalPostgres implements AutoCloseable {
 
     private final Path dir;
     private final Path bin;
-    private final int port = ControlCenterApp.freePort();
+    private final int port;
     private String smallDiskSize;
 
-    private ExternalPostgres(Path dir, Path bin) {
+    private ExternalPostgres(Path dir, Path bin, int port) {
         this.dir = dir;
         this.bin = bin;
+        this.port = port;
     }
 
     /** Makes a new cluster in {@code dir}/data (initdb) with the role {@link TestDatabase#USER}; not started. */
     public static ExternalPostgres create(Path dir) throws IOException {
-        ExternalPostgres pg = new ExternalPostgres(dir, TestDatabase.binaries());
+        return create(dir, TestDatabase.binaries());
+    }
+
+    /**
+     * As {@link #create(Path)}, with the system's PostgreSQL (Debian's {@code postgresql} package, which .ci/run
+     * installs): its programs include {@code pg_basebackup} for {@link #standbyOf}, the embedded server's do not.
+     */
+    public static ExternalPostgres createWithSystemServer(Path dir) throws IOException {
+        Path bin;
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_basebackup"))
+                    && Files.isExecutable(b.resolve("postgres"))).max(Path::compareTo).orElseThrow();
+        } catch (IOException | java.util.NoSuchElementException e) {
+            throw new IllegalStateException("the system's PostgreSQL server is not installed (/usr/lib/postgresql/*/bin"
+                    + " with postgres and pg_basebackup; Debian: apt-get install postgresql, as .ci/run does)", e);
+        }
+        return create(dir, bin);
+    }
+
+    private static ExternalPostgres create(Path dir, Path bin) throws IOException {
+        Files.createDirectories(dir);
+        ExternalPostgres pg = new ExternalPostgres(dir, bin, ControlCenterApp.freePort());
         pg.run(pg.postgresUser(pg.bin.resolve("initdb").toString(), "-A", "trust", "-U", "postgres", "-E", "UTF-8",
                 "--locale=C", "-D", pg.data().toString()));
         Path hba = pg.data().resolve("pg_hba.conf");
         Files.writeString(hba, "host all " + TestDatabase.USER + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
         return pg;
+    }
+
+    /**
+     * A streaming standby of {@code primary} (which runs) in {@code dir}/data, copied with {@code pg_basebackup -R}; on a
+     * port of its own; not started.
+     */
+    public static ExternalPostgres standbyOf(ExternalPostgres primary, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ExternalPostgres standby = new ExternalPostgres(dir, primary.bin, ControlCenterApp.freePort());
+        standby.run(standby.postgresUser(standby.bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+                String.valueOf(primary.port), "-U", "postgres", "-D", standby.data().toString(), "-R", "-X", "stream",
+                "-c", "fast"));
+        return standby;
+    }
+
+    /**
+     * This server's data served at {@code other}'s address from its next start: the standby that an operator's
+     * failover makes the new primary where the old one was (its address moved, as a virtual IP or DNS name does).
+     */
+    public ExternalPostgres atAddressOf(ExternalPostgres other) {
+        return new ExternalPostgres(dir, bin, other.port);
+    }
+
+    /** Ends a standby's recovery: it becomes a primary that takes writes ({@code pg_ctl promote -w}). */
+    public void promote() throws IOException {
+        run(postgresUser(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w", "-t", "60", "promote"));
     }
 
     /** From the next start, the directory {@link #smallDisk()} is a tmpfs of {@code size} (e.g. {@code 1m}). */
@@ -97,6 +145,17 @@ public final class ExternalPostgres implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(String.join("; ", statements) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A number the superuser's query on the database {@code postgres} answers (its first column of its first row). */
+    public long queryLong(String query) {
+        try (Connection c = DriverManager.getConnection(url("postgres"), "postgres", "");
+             Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
         }
     }
 
