@@ -21,6 +21,6 @@ public record SseSettings(String path, long heartbeatMs, int clientBuffer, int s
             throw new ConfigurationException(PREFIX + "path: '" + path + "' must start with /");
         }
         return new SseSettings(path, s.millis("heartbeat", 15_000), (int) s.positive("client-buffer", 10_000),
-                s.between("socket-send-buffer", 65_536, 0, 64 * 1024 * 1024));
+                s.between("socket-send-buffer", 262_144, 0, 64 * 1024 * 1024));
     }
 }

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A dashboard that reads for a while and then stops (a frozen browser tab) is dropped once {@code sse.client-buffer}
- * messages wait for it beyond what its socket's limited send buffer ({@code sse.socket-send-buffer}, 64 kB by default)
- * took: within about 1.2 MB here (1 MB of it the messages waiting), where the system's own buffer, grown while it
+ * messages wait for it beyond what its socket's limited send buffer ({@code sse.socket-send-buffer}, 256 kB by default)
+ * took: within about 1.5 MB here (1 MB of it the messages waiting), where the system's own buffer, grown while it
  * read, took 5 MB (half a minute of a busy stream) before Control Center saw it fall behind.
  */
 class SseSendBufferTest extends SseTestSupport {
@@ -28,7 +28,7 @@ class SseSendBufferTest extends SseTestSupport {
     @Test
     void aDashboardThatStopsReadingIsDroppedSoonAfter() throws Exception {
         start("sse.client-buffer", String.valueOf(BUFFER));
-        assertEquals(65_536, hub.getSettings().socketSendBuffer(), "the default");
+        assertEquals(262_144, hub.getSettings().socketSendBuffer(), "the default");
         SseStream fast = connect("");
         try (Socket tab = new Socket()) {
             tab.setReceiveBufferSize(64 * 1024);
@@ -63,7 +63,7 @@ class SseSendBufferTest extends SseTestSupport {
                 fast.awaitEvents((int) sent, Duration.ofSeconds(10));
                 assertTrue(sent - stoppedAt < 20_000, "never dropped (20 MB sent since it stopped reading)");
             }
-            // BUFFER messages (1 MB) waiting, besides what the sockets and Vert.x's write queue hold (~0.3 MB)
+            // BUFFER messages (1 MB) waiting, besides what the sockets and Vert.x's write queue hold (~0.6 MB)
             long kb = (sent - stoppedAt) * (PAD.length() + 40) / 1024;
             System.out.println("SseSendBufferTest: dropped after " + kb + " kB sent since it stopped reading");
             assertTrue(kb < 2048, "dropped after " + kb + " kB sent since it stopped reading");
