@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * The socket send buffer of one event stream ({@code sse.socket-send-buffer}). Left to the system, it grows to
  * megabytes (Linux: {@code net.ipv4.tcp_wmem}, 4 MB): a dashboard that stops reading keeps taking its share of every
  * message for half a minute before Control Center sees it fall behind, and meanwhile costs as much as one that reads
- * (RELIABILITY.md, slow dashboards). Limited, the stream stops taking data within a second of the reader stopping, and
- * what waits for it is counted against {@code sse.client-buffer}.
+ * (RELIABILITY.md, slow dashboards). Limited (256 kB by default), the stream stops taking data within seconds of the
+ * reader stopping, and what waits for it is counted against {@code sse.client-buffer}.
  */
 final class SocketSendBuffer {
 
