@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import io.controlcenter.support.EventFeed;
 import io.controlcenter.support.FaultFigures;
@@ -38,6 +39,25 @@ abstract class DatabaseFaultSupport extends FaultTestSupport {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
+    }
+
+    /** How long the recovery took ({@link #awaitRecovery}). */
+    protected record Recovery(long readyMs, long caughtUpMs) {
+    }
+
+    /**
+     * From {@code back} (the database usable again; the feed had sent {@code sentWhenBack} by then): waits for readiness
+     * 200 and for the dashboard to have everything sent until then, lets the feed run 2 s more, stops it, and waits for
+     * all of it to be pushed. Returns the time to readiness and to the dashboard caught up.
+     */
+    protected Recovery awaitRecovery(SseStream dashboard, EventFeed feed, long back, int sentWhenBack)
+            throws InterruptedException {
+        long readyMs = awaitReadiness(200, Duration.ofSeconds(30));
+        awaitPushed(dashboard, sentWhenBack, Duration.ofSeconds(60));
+        long caughtUpMs = (System.nanoTime() - back) / 1_000_000;
+        feed.awaitMore(2000);
+        awaitPushed(dashboard, feed.stop(), Duration.ofSeconds(60));
+        return new Recovery(readyMs, caughtUpMs);
     }
 
     /** The figures every fault reports: events sent, stored, lost, duplicated, pushed, Control Center's peak memory. */

@@ -46,17 +46,12 @@ class DiskFullTest extends DatabaseFaultSupport {
             pg.growSmallDisk("64m");
             long grown = System.nanoTime();
             int sentWhenGrown = feed.sent();
-            awaitReadiness(200, Duration.ofSeconds(30));
-            long readyMs = (System.nanoTime() - grown) / 1_000_000;
-            awaitPushed(dashboard, sentWhenGrown, Duration.ofSeconds(60));
-            long caughtUpMs = (System.nanoTime() - grown) / 1_000_000;
-            feed.awaitMore(2000);
-            awaitPushed(dashboard, feed.stop(), Duration.ofSeconds(60));
+            Recovery recovery = awaitRecovery(dashboard, feed, grown, sentWhenGrown);
 
             long[] stored = stored(pg.url("cc"), TestDatabase.USER, TestDatabase.PASSWORD);
             figures("PostgreSQL's disk full (1 MB tablespace of the event log), then grown", feed, stored, dashboard)
-                    .put("readinessDownAfterMs", fullAfterMs).put("readyAgainAfterMs", readyMs)
-                    .put("caughtUpAfterMs", caughtUpMs).report();
+                    .put("readinessDownAfterMs", fullAfterMs).put("readyAgainAfterMs", recovery.readyMs())
+                    .put("caughtUpAfterMs", recovery.caughtUpMs()).report();
             assertEquals(feed.sent(), stored[0], "event-log rows");
             assertEquals(feed.sent(), stored[1], "distinct seqs in the event log");
             assertPushedOnceInOrder(dashboard, feed);

@@ -49,16 +49,12 @@ class StandbyPromotedTest extends DatabaseFaultSupport {
             long back = System.nanoTime();
             int sentWhenBack = feed.sent();
 
-            long readyMs = awaitReadiness(200, Duration.ofSeconds(30));
-            awaitPushed(dashboard, sentWhenBack, Duration.ofSeconds(60));
-            long caughtUpMs = (System.nanoTime() - back) / 1_000_000;
-            feed.awaitMore(2000);
-            awaitPushed(dashboard, feed.stop(), Duration.ofSeconds(60));
+            Recovery recovery = awaitRecovery(dashboard, feed, back, sentWhenBack);
 
             long[] stored = stored(promoted.url("cc"), TestDatabase.USER, TestDatabase.PASSWORD);
             figures("external PostgreSQL: failover to its promoted standby at the same address", feed, stored, dashboard)
                     .put("readinessDownAfterMs", detectedMs).put("promotedAfterMs", promotedAfterMs)
-                    .put("readyAgainAfterMs", readyMs).put("caughtUpAfterMs", caughtUpMs).report();
+                    .put("readyAgainAfterMs", recovery.readyMs()).put("caughtUpAfterMs", recovery.caughtUpMs()).report();
             assertEquals(feed.sent(), stored[0], "event-log rows on the new primary");
             assertEquals(feed.sent(), stored[1], "distinct seqs in the event log");
             assertPushedOnceInOrder(dashboard, feed);
