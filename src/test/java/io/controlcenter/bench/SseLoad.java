@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
+import io.controlcenter.support.EventLoops;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -46,6 +48,8 @@ final class SseLoad implements AutoCloseable {
     private static final byte[] GATEWAY = bytes("\"gateway\":\"");
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    /** The event loops the dashboards are opened on, in turn (all would be on one otherwise). */
+    private final Context[] loops = EventLoops.contexts(vertx, 2);
     private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(MAX_CONNECTIONS)
             .setDefaultHost("127.0.0.1").setKeepAlive(true));
     private final int port;
@@ -87,7 +91,7 @@ final class SseLoad implements AutoCloseable {
                     "/api/events" + (gateway == null ? "" : "?gateway=" + gateway));
             clients.add(c);
             opened.add(c);
-            connect(c);
+            loops[c.number % loops.length].runOnContext(v -> connect(c));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         for (Client c : opened) {

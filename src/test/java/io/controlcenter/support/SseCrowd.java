@@ -1,31 +1,42 @@
 package io.controlcenter.support;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToLongFunction;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.parsetools.RecordParser;
 
 /**
  * Many dashboards on GET /api/events, on Vert.x: fast ones read every message and record, for each session.update of
- * an {@link EventFeed} event ({@code "label":"n=<i>"}), the time from the gateway's send to its arrival in a histogram
- * (0.1 ms buckets); slow ones read the first bytes, then stop reading, as a dashboard in a frozen browser tab, until
- * Control Center drops them.
+ * an {@link EventFeed} event ({@code "label":"n=<i>"}, found by a {@link LabelScanner}), the time from the gateway's
+ * send to its arrival in a histogram (0.1 ms buckets); slow ones read {@value #SLOW_BYTES_PER_SECOND} bytes a second, as
+ * a dashboard behind a poor link, until Control Center drops them.
  */
 public final class SseCrowd implements AutoCloseable {
 
-    private static final String LABEL = "\"label\":\"n=";
     private static final int BUCKETS = 200_000; // 0.1 ms each: up to 20 s
+    private static final int EVENT_LOOPS = 2;
+    /** What a slow client reads a second: about a tenth of the stream at 200 events/s (~150 kB/s). */
+    public static final int SLOW_BYTES_PER_SECOND = 15_000;
 
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(2000)
             .setDefaultHost("127.0.0.1").setKeepAlive(false));
+    /** The event loops clients are opened on, in turn. */
+    private final Context[] loops = EventLoops.contexts(vertx, EVENT_LOOPS);
+    private int opened;
     private final int port;
     private final IntToLongFunction sentAtNanos;
     private volatile AtomicIntegerArray histogram = new AtomicIntegerArray(BUCKETS);
@@ -38,34 +49,87 @@ public final class SseCrowd implements AutoCloseable {
         this.sentAtNanos = sentAtNanos;
     }
 
-    /** Opens {@code n} clients, slow or not; returns when every one has its response headers. */
+    /**
+     * Opens {@code n} clients, slow or not, spread over the crowd's event loops (requests made from outside Vert.x would
+     * all go to one); returns when every one has its response headers.
+     */
     public void open(int n, boolean slow) throws Exception {
+        open(n, slow ? Kind.SLOW : Kind.MEASURED, null);
+    }
+
+    /**
+     * Opens {@code n} clients that read every message as the fast ones do but record nothing (in place of slow ones:
+     * the same number of clients, none slow); closing the result closes them. One that Control Center drops before
+     * counts in {@link #fastEnded()}.
+     */
+    public AutoCloseable openUnmeasured(int n) throws Exception {
+        List<HttpConnection> connections = new CopyOnWriteArrayList<>();
+        AtomicBoolean closing = new AtomicBoolean();
+        open(n, Kind.UNMEASURED, new Unmeasured(connections, closing));
+        return () -> {
+            closing.set(true);
+            for (HttpConnection c : connections) {
+                c.close();
+            }
+        };
+    }
+
+    private enum Kind { MEASURED, UNMEASURED, SLOW }
+
+    private record Unmeasured(List<HttpConnection> connections, AtomicBoolean closing) {
+    }
+
+    private void open(int n, Kind kind, Unmeasured unmeasured) throws Exception {
         for (int i = 0; i < n; i++) {
-            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events").compose(r -> r.send()).onSuccess(resp -> {
-                resp.endHandler(v -> fastEnded.incrementAndGet()); // a paused (slow) one never reads its end
-                resp.exceptionHandler(e -> { });
-                if (slow) {
-                    resp.handler(b -> resp.pause()); // the first bytes, then nothing more is read (nor its end)
-                    return;
+            Context loop = loops[opened++ % loops.length];
+            CompletableFuture<Void> headers = new CompletableFuture<>();
+            loop.runOnContext(v -> request(kind, unmeasured).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    headers.complete(null);
+                } else {
+                    headers.completeExceptionally(ar.cause());
                 }
-                RecordParser lines = RecordParser.newDelimited("\n", line -> line(line.toString()));
-                resp.handler(lines);
-            }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }));
+            headers.get(30, TimeUnit.SECONDS);
         }
     }
 
-    private void line(String line) {
-        int at = line.startsWith("data:") ? line.indexOf(LABEL) : -1;
-        if (at < 0) {
-            return;
+    private Future<Void> request(Kind kind, Unmeasured unmeasured) {
+        return http.request(HttpMethod.GET, port, "127.0.0.1", "/api/events").compose(r -> r.send()).map(resp -> {
+            if (kind == Kind.SLOW) {
+                // each chunk read, then nothing more for as long as it takes at SLOW_BYTES_PER_SECOND
+                resp.handler(b -> {
+                    resp.pause();
+                    vertx.setTimer(Math.max(1, b.length() * 1000L / SLOW_BYTES_PER_SECOND), t -> resp.resume());
+                });
+                resp.exceptionHandler(e -> { });
+                return null;
+            }
+            // its end, or its connection closed under it (Control Center dropping it): counted once
+            AtomicBoolean ended = new AtomicBoolean();
+            AtomicBoolean closing = kind == Kind.UNMEASURED ? unmeasured.closing() : new AtomicBoolean();
+            resp.endHandler(v -> countEnd(ended, closing));
+            resp.exceptionHandler(e -> countEnd(ended, closing));
+            if (kind == Kind.UNMEASURED) {
+                unmeasured.connections().add(resp.request().connection());
+            }
+            boolean measured = kind == Kind.MEASURED; // an unmeasured one does the same work but the histogram's
+            resp.handler(new LabelScanner((i, nanos) -> label(i, nanos, measured)));
+            return null;
+        });
+    }
+
+    private void countEnd(AtomicBoolean ended, AtomicBoolean closing) {
+        if (!closing.get() && ended.compareAndSet(false, true)) {
+            fastEnded.incrementAndGet();
         }
-        int from = at + LABEL.length();
-        int to = line.indexOf('"', from);
-        long now = System.nanoTime();
-        int i = Integer.parseInt(line.substring(from, to));
-        int bucket = (int) Math.min(BUCKETS - 1, (now - sentAtNanos.applyAsLong(i)) / 100_000);
-        histogram.incrementAndGet(bucket);
-        received.incrementAndGet();
+    }
+
+    private void label(int i, long nanos, boolean measured) {
+        if (measured) {
+            histogram.incrementAndGet((int) Math.min(BUCKETS - 1, (nanos - sentAtNanos.applyAsLong(i)) / 100_000));
+            received.incrementAndGet();
+        }
     }
 
     /** Starts a new measurement: latencies recorded from now on. */

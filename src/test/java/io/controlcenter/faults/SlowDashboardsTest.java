@@ -17,28 +17,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Many dashboards, some of which stop reading: {@code -Dfaults.dashboards} clients on GET /api/events (scripts/faults.sh:
- * 1,000; mvn verify: 200) while the gateway streams 200 events a second; the latency of the fast ones is measured
- * without slow clients, then with a tenth of them reading nothing more. The slow ones are dropped (more than
- * {@code sse.client-buffer} messages waiting; 500 here, so that it takes 2.5 s) and counted, no fast one is, the fast
+ * Many dashboards, some of which read slowly: {@code -Dfaults.dashboards} clients on GET /api/events (scripts/faults.sh:
+ * 1,000; mvn verify: 200) while the gateway streams 200 events a second; the latency of the fast ones (nine tenths) is
+ * measured while the last tenth read everything too (the run without slow clients), then while that tenth are clients
+ * that read {@value SseCrowd#SLOW_BYTES_PER_SECOND} bytes a second, about a tenth of the stream (a dashboard behind a
+ * poor link). The slow ones are dropped (more than {@code sse.client-buffer} messages waiting; 500 here: about 6 s
+ * after they connected, with the socket send buffer they fill first) and counted, no fast one is, the fast
  * ones' p99 stays within 10 % (and 5 ms, the timer's grain on a shared machine) of the run without slow clients, and
- * Control Center's memory is reported. Windows without and with slow clients alternate ({@code -Dfaults.dashboard-rounds},
- * 3), each with new slow ones, and the medians are compared: two windows in a row without slow clients differ by a
+ * Control Center's memory is reported. Windows without and with slow clients alternate ({@code -Dfaults.dashboard-rounds}:
+ * 3 in the script, 1 in mvn verify), each with a new tenth, and the medians are compared: two windows in a row without slow clients differ by a
  * third at 1,000 clients on this machine (RELIABILITY.md).
- * A window with slow clients starts {@code -Dfaults.dashboard-settle-ms} (1,500) after they connected, when they have
- * had their first messages and stopped reading.
+ * A window starts {@code -Dfaults.dashboard-settle-ms} (1,500) after its tenth connected (the slow ones have had their
+ * first messages and fallen behind).
  * <p>
- * Not part of {@code mvn verify} (its name is no test's): the p99 criterion is within the machine's own spread, passing
- * and failing by a few milliseconds at 200 clients and by more at 1,000 (RELIABILITY.md). Run it with
- * {@code scripts/faults.sh --only dashboards} or {@code -Dtest=SlowDashboardsFault}.
+ * In {@code mvn verify} a short form (200 clients, one round) checks the drops and memory and reports the latencies;
+ * {@code scripts/faults.sh --only dashboards} (1,000 clients, 3 rounds, {@code -Dfaults.dashboard-latency=true}) also
+ * asserts the latency criterion: at 200 clients its 5 ms of slack is within a shared CI machine's spread.
  */
-class SlowDashboardsFault extends FaultTestSupport {
+class SlowDashboardsTest extends FaultTestSupport {
 
     @Test
     void slowDashboardsAreDroppedAndCountedWhileTheFastOnesKeepTheirLatency() throws Exception {
         int dashboards = FaultFigures.setting("dashboards", 200);
         int slow = dashboards / 10;
-        int rounds = FaultFigures.setting("dashboard-rounds", 3);
+        int rounds = FaultFigures.setting("dashboard-rounds", 1);
+        boolean latencyAsserted = Boolean.getBoolean("faults.dashboard-latency");
         long phaseMs = FaultFigures.setting("dashboard-phase-seconds", 8) * 1000L;
         long settleMs = FaultFigures.setting("dashboard-settle-ms", 1500);
         startApp(Map.of(), "sse.client-buffer=500");
@@ -53,12 +56,17 @@ class SlowDashboardsFault extends FaultTestSupport {
             List<Double> p99With = new ArrayList<>();
             List<Long> droppedAfterMs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                crowd.reset();
-                feed.awaitMore(phaseMs);
-                p99Without.add(crowd.percentileMs(0.99));
+                // without slow dashboards: the same number of clients, the 100 reading everything too
+                try (AutoCloseable readers = crowd.openUnmeasured(slow)) {
+                    feed.awaitMore(settleMs);
+                    crowd.reset();
+                    feed.awaitMore(phaseMs);
+                    p99Without.add(crowd.percentileMs(0.99));
+                }
 
-                // measured from when the slow ones are connected and have had their first messages: what they cost by
-                // not reading, not what 100 dashboards connecting at once cost (RELIABILITY.md: measured apart)
+                // measured from when the slow ones are connected and have had their first messages, as the window
+                // without them is measured from when its 100 connected: 100 dashboards connecting at once is a cost
+                // of its own (RELIABILITY.md: measured apart)
                 crowd.open(slow, true);
                 feed.awaitMore(settleMs);
                 crowd.reset();
@@ -74,7 +82,7 @@ class SlowDashboardsFault extends FaultTestSupport {
             double medianWithout = median(p99Without);
             double medianWith = median(p99With);
 
-            new FaultFigures("slow dashboards: " + dashboards + " SSE clients, " + slow + " of them stop reading, "
+            new FaultFigures("slow dashboards: " + dashboards + " SSE clients, " + slow + " of them reading a tenth of the stream, "
                     + rounds + " times")
                     .put("eventsPerSecond", 200).put("p99WithoutSlowMs", p99Without).put("p99WithSlowMs", p99With)
                     .put("medianP99WithoutSlowMs", medianWithout).put("medianP99WithSlowMs", medianWith)
@@ -84,8 +92,10 @@ class SlowDashboardsFault extends FaultTestSupport {
 
             assertEquals((long) slow * rounds, (long) dropped, "every slow dashboard dropped and counted");
             assertEquals(0, crowd.fastEnded(), "no fast dashboard dropped");
-            assertTrue(medianWith <= Math.max(1.1 * medianWithout, medianWithout + 5), "p99 with slow dashboards "
-                    + p99With + " ms, without " + p99Without + " ms");
+            if (latencyAsserted) {
+                assertTrue(medianWith <= Math.max(1.1 * medianWithout, medianWithout + 5), "p99 with slow dashboards "
+                        + p99With + " ms, without " + p99Without + " ms");
+            }
         }
     }
 
