@@ -74,15 +74,24 @@ public class HttpEventLoops implements CamelConfiguration {
             String host = configuration.getBindHost();
             int port = first.actualPort();
             // one more server per event loop: Camel's own loop may be among them, so at least `loops` distinct ones
-            deployment = camelServer.getVertx().deployVerticle(() -> new AbstractVerticle() {
-                @Override
-                public void start(Promise<Void> started) {
-                    vertx.createHttpServer(new HttpServerOptions()).requestHandler(router).listen(port, host)
-                            .<Void>mapEmpty().onComplete(started);
+            try {
+                deployment = camelServer.getVertx().deployVerticle(() -> new AbstractVerticle() {
+                    @Override
+                    public void start(Promise<Void> started) {
+                        vertx.createHttpServer(new HttpServerOptions()).requestHandler(router).listen(port, host)
+                                .<Void>mapEmpty().onComplete(started);
+                    }
+                }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+                LOG.info("HTTP: {}:{} served on {} event loops (http.event-loops)", host, port, loops);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
-            }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
-            LOG.info("HTTP: {}:{} served on {} event loops (http.event-loops)", host, port, loops);
+                // Camel's own server still serves everything: run on it rather than not at all
+                LOG.warn("HTTP: could not serve {}:{} on {} event loops ({}); served on one (set http.event-loops=1 "
+                        + "to not try)", host, port, loops, String.valueOf(e.getCause() == null ? e : e.getCause()));
+            }
         }
 
         @Override
