@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import io.controlcenter.support.EventLoops;
+import io.controlcenter.support.SseReader;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,10 +20,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 
-import static io.controlcenter.bench.SseReader.bytes;
-import static io.controlcenter.bench.SseReader.indexOf;
-import static io.controlcenter.bench.SseReader.number;
-import static io.controlcenter.bench.SseReader.startsWith;
+import static io.controlcenter.support.SseReader.bytes;
+import static io.controlcenter.support.SseReader.indexOf;
+import static io.controlcenter.support.SseReader.number;
+import static io.controlcenter.support.SseReader.startsWith;
 
 /**
  * Dashboards: SSE clients of GET /api/events on Vert.x, parsing as little as possible: the id line, the event name,

@@ -20,7 +20,7 @@ import io.vertx.core.http.HttpMethod;
 
 /**
  * Many dashboards on GET /api/events, on Vert.x: fast ones read every message and record, for each session.update of
- * an {@link EventFeed} event ({@code "label":"n=<i>"}, found by a {@link LabelScanner}), the time from the gateway's
+ * an {@link EventFeed} event ({@code "label":"n=<i>"}, read by an {@link SseReader}), the time from the gateway's
  * send to its arrival in a histogram (0.1 ms buckets); slow ones read {@value #SLOW_BYTES_PER_SECOND} bytes a second, as
  * a dashboard behind a poor link, until Control Center drops them.
  */
@@ -30,6 +30,8 @@ public final class SseCrowd implements AutoCloseable {
     private static final int EVENT_LOOPS = 2;
     /** What a slow client reads a second: about a tenth of the stream at 200 events/s (~150 kB/s). */
     public static final int SLOW_BYTES_PER_SECOND = 15_000;
+    /** What precedes the number of an {@link EventFeed} label. */
+    private static final byte[] LABEL = SseReader.bytes("\"label\":\"n=");
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS));
     private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(2000)
@@ -114,7 +116,13 @@ public final class SseCrowd implements AutoCloseable {
                 unmeasured.connections().add(resp.request().connection());
             }
             boolean measured = kind == Kind.MEASURED; // an unmeasured one does the same work but the histogram's
-            resp.handler(new LabelScanner((i, nanos) -> label(i, nanos, measured)));
+            SseReader reader = new SseReader(List.of("session.update"), (m, n, nanos) -> {
+                int at = SseReader.indexOf(m, n, LABEL, 0);
+                if (at >= 0) {
+                    label((int) SseReader.number(m, n, at + LABEL.length), nanos, measured);
+                }
+            });
+            resp.handler(reader::onData);
             return null;
         });
     }

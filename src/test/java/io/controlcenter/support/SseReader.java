@@ -1,4 +1,4 @@
-package io.controlcenter.bench;
+package io.controlcenter.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,19 +11,20 @@ import io.vertx.core.buffer.Buffer;
  * One SSE stream read where it arrives, chunk by chunk, without copying it into records or strings: each chunk is
  * searched for line ends (Netty's indexOf, eight bytes at a time); of a message only its first lines (id, event) are
  * kept, and all of it only for the events named, whose data the {@link Handler} reads; the rest is passed over to the
- * blank line that ends it. Messages are CC's wire form ({@code id:}, {@code event:}, {@code data:} lines, {@code \n}
+ * blank line that ends it (a string of every line allocated ~1 GB a second at 900 dashboards, and the reader's own
+ * garbage collection pauses were a good part of the latency it measured). Messages are CC's wire form ({@code id:}, {@code event:}, {@code data:} lines, {@code \n}
  * line ends); a comment (": heartbeat") is kept as its first line. Not thread-safe: one stream, one event loop.
  */
-final class SseReader {
+public final class SseReader {
 
     /** What to do with a complete message: its kept bytes are {@code m}'s first {@code n}, its end came at {@code nanos}. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void message(byte[] m, int n, long nanos);
     }
 
-    static final byte[] ID = bytes("id: ");
-    static final byte[] EVENT = bytes("event: ");
+    public static final byte[] ID = bytes("id: ");
+    public static final byte[] EVENT = bytes("event: ");
     private static final byte[] NEWLINE = bytes("\n");
     /** Bytes kept of a message at first; a buffer grown beyond {@code 64 * KEPT} by a large one is let go after it. */
     private static final int KEPT = 1024;
@@ -42,13 +43,13 @@ final class SseReader {
     private boolean atLineStart = true;
 
     /** A reader keeping the messages of the events {@code keepWhole} whole, giving every message to {@code handler}. */
-    SseReader(List<String> keepWhole, Handler handler) {
+    public SseReader(List<String> keepWhole, Handler handler) {
         this.keepWhole = keepWhole.stream().map(e -> bytes(e + "\n")).toList();
         this.handler = handler;
     }
 
     /** The next chunk of the stream: complete messages go to the handler, the start of an incomplete one is kept. */
-    void onData(Buffer chunk) {
+    public void onData(Buffer chunk) {
         long now = System.nanoTime();
         ByteBuf b = chunk.getByteBuf();
         int at = b.readerIndex();
@@ -105,18 +106,18 @@ final class SseReader {
         lineStart = keptLength;
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Where the line after the one at {@code at} starts ({@code n} when there is none). */
-    static int nextLine(byte[] m, int n, int at) {
+    public static int nextLine(byte[] m, int n, int at) {
         int nl = indexOf(m, n, NEWLINE, at);
         return nl < 0 ? n : nl + 1;
     }
 
     /** Whether {@code m}'s first {@code n} bytes hold {@code what} at {@code at}. */
-    static boolean startsWith(byte[] m, int n, int at, byte[] what) {
+    public static boolean startsWith(byte[] m, int n, int at, byte[] what) {
         if (at + what.length > n) {
             return false;
         }
@@ -129,7 +130,7 @@ final class SseReader {
     }
 
     /** Where {@code what} is first in {@code m}'s first {@code n} bytes from {@code from} on, or -1. */
-    static int indexOf(byte[] m, int n, byte[] what, int from) {
+    public static int indexOf(byte[] m, int n, byte[] what, int from) {
         for (int at = from; at + what.length <= n; at++) {
             if (m[at] == what[0] && startsWith(m, n, at, what)) {
                 return at;
@@ -139,7 +140,7 @@ final class SseReader {
     }
 
     /** The decimal digits at {@code from} as a number (they end at the first other byte). */
-    static long number(byte[] m, int n, int from) {
+    public static long number(byte[] m, int n, int from) {
         long v = 0;
         for (int at = from; at < n && m[at] >= '0' && m[at] <= '9'; at++) {
             v = v * 10 + (m[at] - '0');
