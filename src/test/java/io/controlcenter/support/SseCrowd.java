@@ -1,5 +1,6 @@
 package io.controlcenter.support;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,9 @@ public final class SseCrowd implements AutoCloseable {
     private final IntToLongFunction sentAtNanos;
     private volatile AtomicIntegerArray histogram = new AtomicIntegerArray(BUCKETS);
     private final AtomicLong received = new AtomicLong();
+    /** Per second since the reset (up to 20), latencies in 1 ms buckets up to 1 s: where in a window the tail is. */
+    private volatile AtomicIntegerArray timeline = new AtomicIntegerArray(20 * 1000);
+    private volatile long resetAt = System.nanoTime();
     private final AtomicLong fastEnded = new AtomicLong();
 
     /** Dashboards of Control Center on {@code port}; {@code sentAtNanos}: when event i was sent. */
@@ -135,7 +139,10 @@ public final class SseCrowd implements AutoCloseable {
 
     private void label(int i, long nanos, boolean measured) {
         if (measured) {
-            histogram.incrementAndGet((int) Math.min(BUCKETS - 1, (nanos - sentAtNanos.applyAsLong(i)) / 100_000));
+            long latency = nanos - sentAtNanos.applyAsLong(i);
+            histogram.incrementAndGet((int) Math.min(BUCKETS - 1, latency / 100_000));
+            int second = (int) Math.min(19, Math.max(0, (nanos - resetAt) / 1_000_000_000L));
+            timeline.incrementAndGet(second * 1000 + (int) Math.min(999, latency / 1_000_000));
             received.incrementAndGet();
         }
     }
@@ -143,6 +150,8 @@ public final class SseCrowd implements AutoCloseable {
     /** Starts a new measurement: latencies recorded from now on. */
     public void reset() {
         histogram = new AtomicIntegerArray(BUCKETS);
+        timeline = new AtomicIntegerArray(20 * 1000);
+        resetAt = System.nanoTime();
         received.set(0);
     }
 
@@ -167,6 +176,30 @@ public final class SseCrowd implements AutoCloseable {
             }
         }
         return Double.NaN;
+    }
+
+    /** The p99 (ms, 1 ms grain; -1: nothing arrived) of each second since the last reset, up to {@code seconds} (20). */
+    public List<Integer> p99PerSecond(int seconds) {
+        AtomicIntegerArray t = timeline;
+        List<Integer> out = new ArrayList<>();
+        for (int sec = 0; sec < Math.min(20, seconds); sec++) {
+            long total = 0;
+            for (int b = 0; b < 1000; b++) {
+                total += t.get(sec * 1000 + b);
+            }
+            long rank = (long) Math.ceil(0.99 * total);
+            long seen = 0;
+            int p = -1;
+            for (int b = 0; b < 1000 && total > 0; b++) {
+                seen += t.get(sec * 1000 + b);
+                if (seen >= rank) {
+                    p = b + 1;
+                    break;
+                }
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** Fast clients whose stream has ended (dropped, or Control Center gone). */
