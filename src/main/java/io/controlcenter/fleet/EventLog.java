@@ -50,25 +50,26 @@ final class EventLog {
      * it).
      */
     record Entry(String gateway, String event, Long seq, long receivedAt, Map<String, Object> payload, String json,
-                 String source) {
+                 String source, FleetEvent.Prepared prepared) {
 
-        /** A gateway event as received. */
+        /** A gateway event as received (with its message already made when the event was {@link FleetEvent#prepare}d). */
         static Entry of(FleetEvent e, Map<String, Object> payload) {
-            return new Entry(e.gateway(), e.event(), e.seq(), e.receivedAt(), payload, e.payloadJson(), null);
+            return new Entry(e.gateway(), e.event(), e.seq(), e.receivedAt(), payload, e.payloadJson(), null,
+                    e.prepared());
         }
 
         /** A message of Control Center's own ({@link FleetMessages#OWN_MESSAGES}). */
         static Entry own(String gateway, String event, long at, Map<String, Object> payload) {
-            return new Entry(gateway, event, null, at, payload, null, null);
+            return new Entry(gateway, event, null, at, payload, null, null, null);
         }
 
         /** A fleet.update whose payload is read after all of the batch's writes ({@link #withPayload}). */
         static Entry fleetUpdate(String gateway, long at, String source) {
-            return new Entry(gateway, FleetMessages.FLEET_UPDATE, null, at, null, null, source);
+            return new Entry(gateway, FleetMessages.FLEET_UPDATE, null, at, null, null, source, null);
         }
 
         Entry withPayload(Map<String, Object> payload) {
-            return new Entry(gateway, event, seq, receivedAt, payload, json, source);
+            return new Entry(gateway, event, seq, receivedAt, payload, json, source, prepared);
         }
     }
 
@@ -150,6 +151,12 @@ final class EventLog {
         Arrays.sort(ids);
         for (int i = 0; i < n; i++) {
             Entry row = entries.get(i);
+            if (row.prepared() != null) {
+                FleetMessages.Message m = row.prepared().message();
+                messages.add(new SseMessage(ids[i], m.event(), row.prepared().messageJson(), row.gateway(),
+                        m.sessionKey()));
+                continue;
+            }
             FleetMessages.Message m = message(row);
             if (m != null) {
                 // a message whose data is the stored payload (chat, Control Center's own) is not written twice

@@ -84,11 +84,8 @@ final class FleetBatch {
     private void event(FleetEvent e) throws SQLException {
         Map<String, Object> p = e.payload() == null ? Map.of() : e.payload();
         switch (e.event()) {
-            case "sessions.changed" -> {
-                Map<String, Object> row = FleetMessages.sessionRow(p);
-                long version = Json.number(p, "ts") != null ? Json.number(p, "ts") : e.receivedAt();
-                session(SessionRow.changed(e.gateway(), row, version, FleetMessages.isDelete(p), e.receivedAt()));
-            }
+            case "sessions.changed" -> session(e.prepared() != null ? e.prepared().session()
+                    : FleetEvent.sessionRow(e.gateway(), p, e.receivedAt()));
             case "chat" -> chat(e.gateway(), p, e.receivedAt());
             case "presence" -> {
                 flush();

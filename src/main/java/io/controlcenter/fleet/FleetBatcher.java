@@ -98,7 +98,7 @@ public class FleetBatcher extends ServiceSupport implements CamelContextAware, M
                 : frame != null && frame.fields() == body && frame.payloadJson() != null ? frame.payloadJson()
                 : Json.write(payload);
         String gateway = in.getHeader(OpenClawConstants.GATEWAY, String.class);
-        put(gateway, new FleetEvent(gateway, event, in.getHeader(OpenClawConstants.SEQ, Long.class),
+        put(gateway, FleetEvent.prepare(gateway, event, in.getHeader(OpenClawConstants.SEQ, Long.class),
                 receivedAt == null ? System.currentTimeMillis() : receivedAt, payload, json));
     }
 
