@@ -97,6 +97,11 @@ public final class DatabaseOutage implements Processor, MeterBinder {
                 + " s): " + o.latest.describe();
     }
 
+    /** Whether batches are being stored (no outage): what else writes to the database waits while they are not. */
+    public boolean storing() {
+        return current == null;
+    }
+
     /** Outages since the start. */
     public long outages() {
         return outages.get();
