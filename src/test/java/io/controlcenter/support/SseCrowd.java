@@ -162,20 +162,8 @@ public final class SseCrowd implements AutoCloseable {
 
     /** The latency (ms) under which {@code fraction} of the fast clients' messages since the last reset arrived. */
     public double percentileMs(double fraction) {
-        AtomicIntegerArray h = histogram;
-        long total = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            total += h.get(b);
-        }
-        long rank = (long) Math.ceil(fraction * total);
-        long seen = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            seen += h.get(b);
-            if (seen >= rank && total > 0) {
-                return (b + 1) / 10.0;
-            }
-        }
-        return Double.NaN;
+        int b = bucketOf(histogram, 0, BUCKETS, fraction);
+        return b < 0 ? Double.NaN : (b + 1) / 10.0;
     }
 
     /** The p99 (ms, 1 ms grain; -1: nothing arrived) of each second since the last reset, up to {@code seconds} (20). */
@@ -183,23 +171,27 @@ public final class SseCrowd implements AutoCloseable {
         AtomicIntegerArray t = timeline;
         List<Integer> out = new ArrayList<>();
         for (int sec = 0; sec < Math.min(20, seconds); sec++) {
-            long total = 0;
-            for (int b = 0; b < 1000; b++) {
-                total += t.get(sec * 1000 + b);
-            }
-            long rank = (long) Math.ceil(0.99 * total);
-            long seen = 0;
-            int p = -1;
-            for (int b = 0; b < 1000 && total > 0; b++) {
-                seen += t.get(sec * 1000 + b);
-                if (seen >= rank) {
-                    p = b + 1;
-                    break;
-                }
-            }
-            out.add(p);
+            int b = bucketOf(t, sec * 1000, 1000, 0.99);
+            out.add(b < 0 ? -1 : b + 1);
         }
         return out;
+    }
+
+    /** The bucket (0-based, of {@code n} from {@code from}) under which {@code fraction} of the counts are; -1: none. */
+    private static int bucketOf(AtomicIntegerArray h, int from, int n, double fraction) {
+        long total = 0;
+        for (int b = 0; b < n; b++) {
+            total += h.get(from + b);
+        }
+        long rank = (long) Math.ceil(fraction * total);
+        long seen = 0;
+        for (int b = 0; b < n && total > 0; b++) {
+            seen += h.get(from + b);
+            if (seen >= rank) {
+                return b;
+            }
+        }
+        return -1;
     }
 
     /** Fast clients whose stream has ended (dropped, or Control Center gone). */
