@@ -137,11 +137,12 @@ final class EventLog {
         long[] ids = new long[n];
         try (PreparedStatement ps = c.prepareStatement("WITH batch AS (" + INSERT_TOKEN + ") " + INSERT_EVENTS)) {
             ps.setObject(1, token);
-            ps.setArray(2, c.createArrayOf("text", gateways));
-            ps.setArray(3, c.createArrayOf("text", events));
-            ps.setArray(4, c.createArrayOf("int8", seqs));
-            ps.setArray(5, c.createArrayOf("int8", received));
-            ps.setArray(6, c.createArrayOf("text", payloads));
+            // Java arrays: sent in the binary array format, not as escaped literals (Unnest#bind)
+            ps.setObject(2, gateways);
+            ps.setObject(3, events);
+            ps.setObject(4, seqs);
+            ps.setObject(5, received);
+            ps.setObject(6, payloads);
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; rs.next(); i++) {
                     ids[i] = rs.getLong(1);

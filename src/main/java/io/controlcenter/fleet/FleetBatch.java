@@ -199,7 +199,7 @@ final class FleetBatch {
             ps.setString(1, gw);
             ps.setTimestamp(2, new Timestamp(startedAt));
             if (listed != null) {
-                ps.setArray(3, c.createArrayOf("text", listed.toArray()));
+                ps.setObject(3, listed.toArray(new String[0]));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -141,7 +141,7 @@ final class SessionWrites {
                     r.version(), r.json(), r.gone(), r.seenAt());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
-            columns.bind(c, ps);
+            columns.bind(ps);
             ps.setBoolean(12, partial);
             ps.setBoolean(13, partial);
             readReturned(ps);
@@ -154,7 +154,7 @@ final class SessionWrites {
             columns.add(r.gateway(), r.key(), r.agentId(), r.active(), r.activeRunId(), r.seenAt());
         }
         try (PreparedStatement ps = c.prepareStatement(SESSION_RUNS)) {
-            columns.bind(c, ps);
+            columns.bind(ps);
             readReturned(ps);
         }
     }

@@ -1,6 +1,5 @@
 package io.controlcenter.fleet;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
@@ -35,10 +34,15 @@ final class Unnest {
         rows++;
     }
 
-    /** Binds the columns as the statement's first parameters, in order. */
-    void bind(Connection c, PreparedStatement ps) throws SQLException {
+    /**
+     * Binds the columns as the statement's first parameters, in order, as Java arrays: pgjdbc sends those in
+     * PostgreSQL's binary array format (each element's length, then its bytes), where {@code createArrayOf} wrote an
+     * array literal, quoting and escaping every character of every JSON text, which the server then parsed back
+     * (BENCHMARKS.md, Sixth look).
+     */
+    void bind(PreparedStatement ps) throws SQLException {
         for (int col = 0; col < columns.length; col++) {
-            ps.setArray(col + 1, c.createArrayOf(types[col], columns[col]));
+            ps.setObject(col + 1, columns[col]);
         }
     }
 }
