@@ -1,6 +1,6 @@
 -- agent_usage reads each live session's three token counts with one parse of its data (json_to_record) instead of one
 -- parse per count (->> on the json type parses the whole text each time): with 50,000 sessions of ~2.5 KB the view
--- took 1.9-2.0 s, read every minute by the token sampler (routes/dashboard.yaml), against 0.36-0.51 s now
+-- took 1.8-2.4 s, read every minute by the token sampler (routes/dashboard.yaml), against 0.36-0.51 s now
 -- (BENCHMARKS.md, Sixth look). Same columns and values; data that is not a JSON object counts as one without tokens
 -- (->> gave NULL for it, and json_to_record refuses it).
 CREATE OR REPLACE VIEW agent_usage AS
