@@ -24,6 +24,7 @@
 #                          e.g. "-Xmx256m -XX:StartFlightRecording=filename=/tmp/cc-{n}.jfr"
 #   BENCH_STOP_AFTER=sync|hold|latency  the single-gateway suite stops after its two syncs, its throughput hold or its
 #                         first latency phase (for profiling them; no table, no file)
+#   BENCH_RESYNCS=N       with BENCH_STOP_AFTER=sync: N more resyncs, each printed (the JVM's warm-up in the first ones)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=1

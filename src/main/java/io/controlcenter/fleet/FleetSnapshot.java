@@ -134,7 +134,12 @@ public final class FleetSnapshot {
 
     /** Adds one sessions.list page as the gateway sent it (its JSON text: {@link ListedPage}). */
     public void addSessionsPage(String page) {
-        add(ListedPage.read(page));
+        addSessionsPage(page, 0, page.length());
+    }
+
+    /** Adds one sessions.list page as the gateway sent it: its JSON text, from {@code start} to {@code end} of {@code text}. */
+    public void addSessionsPage(String text, int start, int end) {
+        add(ListedPage.read(text, start, end));
     }
 
     private void add(ListedPage page) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.controlcenter.gateway.PayloadText;
 import io.controlcenter.ops.Meters;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -71,7 +72,9 @@ public class FleetSync {
      */
     @SuppressWarnings("unchecked")
     public void sessionsPage(FleetSnapshot snapshot, Object page) {
-        if (page instanceof String text) {
+        if (page instanceof PayloadText text) {
+            snapshot.addSessionsPage(text.frame(), text.start(), text.end());
+        } else if (page instanceof String text) {
             snapshot.addSessionsPage(text);
         } else if (page instanceof Map<?, ?> map) {
             snapshot.addSessionsPage((Map<String, Object>) map);

@@ -15,6 +15,8 @@ import io.controlcenter.gateway.Json;
  * The text was checked as JSON when its frame was read ({@code Frame.parse}), so this only scans it: where each row
  * begins and ends, and the few fields the store needs, at a few times the speed of a JSON parser, which would
  * tokenize every name and value of every row a second time. Text that is not shaped like a page is still an error.
+ * The page is read where it lies in its frame (not copied out), names are compared in place, and skipped strings are
+ * passed with {@link String#indexOf}: nothing is allocated but the rows and the six fields read of each.
  *
  * @param rows       the rows, each with the page's {@code ts}
  * @param hasMore    whether more pages follow
@@ -24,8 +26,13 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
 
     /** Reads the page; text not shaped like a JSON object is an {@link UncheckedIOException}. */
     static ListedPage read(String text) {
+        return read(text, 0, text.length());
+    }
+
+    /** Reads the page that lies from {@code start} to {@code end} of {@code text} (a frame's payload, not copied out). */
+    static ListedPage read(String text, int start, int end) {
         try {
-            return new Reader(text).page();
+            return new Reader(text, start, end).page();
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException("sessions.list payload: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
@@ -43,13 +50,22 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
         String json;
     }
 
+    /** The members of a page and of a row that are read; the others are skipped. */
+    private static final String[] PAGE_FIELDS = {"sessions", "ts", "hasMore", "nextOffset"};
+    private static final String[] ROW_FIELDS = {"key", "agentId", "sessionId", "status", "hasActiveRun", "updatedAt"};
+
     /** A cursor over the text. */
     private static final class Reader {
         private final String text;
+        private final int limit;
         private int pos;
+        /** The next backslash at or after {@code pos} as last looked up (MAX_VALUE: none). */
+        private int backslash = -1;
 
-        Reader(String text) {
+        Reader(String text, int start, int end) {
             this.text = text;
+            this.pos = start;
+            this.limit = end;
         }
 
         ListedPage page() throws IOException {
@@ -59,7 +75,7 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
             Long nextOffset = null;
             List<Row> rows = new ArrayList<>();
             for (boolean more = !next('}'); more; more = afterMember('}')) {
-                String name = name();
+                String name = name(PAGE_FIELDS);
                 switch (name) {
                     case "sessions" -> {
                         if (peek() == '[') {
@@ -95,7 +111,7 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
                 Row row = new Row();
                 expect('{');
                 for (boolean fields = !next('}'); fields; fields = afterMember('}')) {
-                    String name = name();
+                    String name = name(ROW_FIELDS);
                     switch (name) {
                         case "key" -> row.key = scalar();
                         case "agentId" -> row.agentId = scalar();
@@ -112,12 +128,27 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
             return rows;
         }
 
-        /** A member's name and its colon. */
-        private String name() throws IOException {
+        /**
+         * A member's name and its colon: the one of {@code known} it is, or "" for any other. Names are compared in
+         * place, not cut out of the text: a row has ~50 members, of which six are read.
+         */
+        private String name(String[] known) throws IOException {
             if (peek() != '"') {
                 throw error("a field name");
             }
-            String name = string();
+            int start = pos;
+            String name = "";
+            if (skipString()) {
+                name = (String) Json.parse(text.substring(start, pos));
+            } else {
+                int length = pos - start - 2;
+                for (String k : known) {
+                    if (k.length() == length && text.startsWith(k, start + 1)) {
+                        name = k;
+                        break;
+                    }
+                }
+            }
             expect(':');
             return name;
         }
@@ -164,51 +195,71 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
         /** A string; escapes are decoded by the JSON parser (rare in the fields read here). */
         private String string() throws IOException {
             int start = pos;
+            return skipString() ? (String) Json.parse(text.substring(start, pos)) : text.substring(start + 1, pos - 1);
+        }
+
+        /**
+         * Past the string at {@code pos}, copying nothing; returns whether it holds escapes. Its end is found with
+         * {@link String#indexOf}, unless a backslash comes before it.
+         */
+        private boolean skipString() throws IOException {
+            int end = text.indexOf('"', pos + 1);
+            if (backslash <= pos) {
+                backslash = text.indexOf('\\', pos + 1);
+                backslash = backslash < 0 ? Integer.MAX_VALUE : backslash;
+            }
+            if (end >= 0 && end < limit && end < backslash) {
+                pos = end + 1;
+                return false;
+            }
             pos++;
-            boolean escaped = false;
             while (true) {
-                if (pos >= text.length()) {
+                if (pos >= limit) {
                     throw error("the end of a string");
                 }
                 char c = text.charAt(pos++);
                 if (c == '"') {
-                    break;
+                    return true;
                 }
                 if (c == '\\') {
-                    escaped = true;
                     pos++;
                 }
             }
-            return escaped ? (String) Json.parse(text.substring(start, pos)) : text.substring(start + 1, pos - 1);
         }
 
         /** A number, true, false or null, as written. */
         private String literal() throws IOException {
+            int start = skipLiteral();
+            return text.substring(start, pos);
+        }
+
+        /** Past a number, true, false or null; returns where it began. */
+        private int skipLiteral() throws IOException {
             peek();
             int start = pos;
-            while (pos < text.length() && ",}] \t\r\n".indexOf(text.charAt(pos)) < 0) {
+            while (pos < limit && ",}] \t\r\n".indexOf(text.charAt(pos)) < 0) {
                 pos++;
             }
             if (pos == start) {
                 throw error("a value");
             }
-            return text.substring(start, pos);
+            return start;
         }
 
         /** Any value, nested objects and arrays with their strings included. */
         private void skipValue() throws IOException {
             char c = peek();
             if (c == '"') {
-                string();
+                skipString();
             } else if (c == '{' || c == '[') {
                 int depth = 0;
                 do {
-                    if (pos >= text.length()) {
+                    if (pos >= limit) {
                         throw error("the end of an object or array");
                     }
                     char d = text.charAt(pos);
                     if (d == '"') {
-                        string();
+                        skipString();
                         continue;
                     }
                     if (d == '{' || d == '[') {
@@ -219,13 +270,13 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
                     pos++;
                 } while (depth > 0);
             } else {
-                literal();
+                skipLiteral();
             }
         }
 
         /** The next character that is not whitespace, not taken. */
         private char peek() throws IOException {
-            while (pos < text.length()) {
+            while (pos < limit) {
                 char c = text.charAt(pos);
                 if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                     return c;

@@ -37,6 +37,11 @@ public record Frame(String type, String id, String event, Long seq, Map<String, 
         return payloadStart < 0 ? null : text.substring(payloadStart, payloadEnd);
     }
 
+    /** The payload's JSON as the gateway sent it, not copied out of the frame, or null when it has no payload object. */
+    public PayloadText payloadText() {
+        return payloadStart < 0 ? null : new PayloadText(text, payloadStart, payloadEnd);
+    }
+
     public Map<String, Object> payload() {
         return Json.map(fields.get("payload"));
     }

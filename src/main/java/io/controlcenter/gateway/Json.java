@@ -3,13 +3,11 @@ package io.controlcenter.gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.AbstractMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +21,8 @@ public final class Json {
     };
     /** Reads one JSON value and nothing after it (a frame is one object, not one followed by more text). */
     private static final ObjectReader STRICT = MAPPER.readerFor(MAP).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The mapper's limits (nesting, number, string and name length), which {@link JsonCheck} applies too. */
+    private static final StreamReadConstraints LIMITS = MAPPER.getFactory().streamReadConstraints();
 
     private Json() {
     }
@@ -43,43 +43,19 @@ public final class Json {
 
     /**
      * Parses a JSON object like {@link #parseObject(String)} and notes where the object or array value of its
-     * top-level field {@code field} begins and ends in {@code text}. That value is checked as JSON but turned into maps
-     * and lists only when first read from the returned map ({@link LazyField}): a large answer a reader takes as text
-     * (a sessions.list page) is never built as maps, and an event no route reads the payload of costs little.
+     * top-level field {@code field} begins and ends in {@code text}. That value is checked as JSON ({@link JsonCheck})
+     * but turned into maps and lists only when first read from the returned map ({@link LazyField}): a large answer a
+     * reader takes as text (a sessions.list page) is never built as maps, and an event no route reads the payload of
+     * costs little. The rest of the object is parsed as usual.
      */
     public static Parsed parseObject(String text, String field) throws IOException {
-        try (JsonParser p = MAPPER.getFactory().createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not a JSON object");
-            }
-            Map<String, Object> value = new LinkedHashMap<>();
-            int start = -1;
-            int end = -1;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken token = p.nextToken();
-                int at = (int) p.currentTokenLocation().getCharOffset();
-                if (field.equals(name) && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
-                    p.skipChildren(); // every token is still read: broken JSON inside fails here, not when read
-                    value.remove(name);
-                    start = at;
-                    end = (int) p.currentLocation().getCharOffset();
-                } else {
-                    value.put(name, MAPPER.readValue(p, Object.class));
-                    if (field.equals(name)) {
-                        start = -1;
-                        end = -1;
-                    }
-                }
-            }
-            if (p.currentToken() != JsonToken.END_OBJECT) {
-                throw new IOException("not a JSON object");
-            }
-            if (p.nextToken() != null) {
-                throw new IOException("text after the JSON object");
-            }
-            return new Parsed(start < 0 ? value : new LazyField(value, field, text, start, end), start, end);
+        JsonCheck.Range range = JsonCheck.objectField(text, field, LIMITS);
+        if (range == null) {
+            return new Parsed(STRICT.readValue(text), -1, -1);
         }
+        Map<String, Object> value = STRICT.readValue(text.substring(0, range.start()) + "null" + text.substring(range.end()));
+        value.remove(field);
+        return new Parsed(new LazyField(value, field, text, range.start(), range.end()), range.start(), range.end());
     }
 
     /**
@@ -108,7 +84,7 @@ public final class Json {
                 try {
                     fields.put(field, MAPPER.readValue(text.substring(start, end), Object.class));
                 } catch (JsonProcessingException e) {
-                    throw new UncheckedIOException(e); // it was read once already: not expected
+                    throw new UncheckedIOException(e); // JsonCheck found it JSON within the mapper's limits: not expected
                 }
                 text = null;
             }

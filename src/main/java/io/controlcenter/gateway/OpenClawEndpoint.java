@@ -46,7 +46,8 @@ public class OpenClawEndpoint extends DefaultEndpoint {
             + "with one consumer then takes its next exchange only when this one is done (fleet-sync)")
     private boolean synchronous;
     @UriParam(description = "The answer's payload as the JSON text the gateway sent instead of maps and lists: for a "
-            + "large answer that a bean reads as it needs (the sync's sessions.list pages), which saves building it")
+            + "large answer that a bean reads as it needs (the sync's sessions.list pages), which saves building it. The "
+            + "body is then a PayloadText, a CharSequence over the frame's text (toString() gives the payload's JSON)")
     private boolean rawPayload;
     @UriParam(description = "Event names the consumer does not hand to the route (comma-separated): events no route "
             + "uses, such as agent (half of a busy gateway's events), then cost no more than reading their frame; their "

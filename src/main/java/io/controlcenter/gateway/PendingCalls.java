@@ -71,8 +71,8 @@ final class PendingCalls {
             return false;
         }
         if (Boolean.TRUE.equals(res.get("ok"))) {
-            boolean asText = call.rawPayload && frame != null && frame.fields() == res && frame.payloadJson() != null;
-            call.future.complete(asText ? frame.payloadJson() : res.get("payload"));
+            boolean asText = call.rawPayload && frame != null && frame.fields() == res && frame.payloadText() != null;
+            call.future.complete(asText ? frame.payloadText() : res.get("payload"));
         } else {
             call.future.completeExceptionally(GatewayRpcException.fromError(call.method, Json.map(res.get("error"))));
         }

@@ -205,6 +205,11 @@ public final class Bench implements Suite {
                     log("sync of %d agents, %d sessions: first %s ms, again %s ms; RSS %s MB", o.agents, o.sessions,
                             sync.get("firstSyncMs"), sync.get("resyncMs"), memory.get("rssAfterSyncMb"));
                     if ("sync".equals(STOP_AFTER)) {
+                        // BENCH_RESYNCS=N: N more resyncs, each printed (how the JVM's warm-up shapes the first ones)
+                        int more = Integer.parseInt(System.getenv().getOrDefault("BENCH_RESYNCS", "0"));
+                        for (int i = 1; i <= more; i++) {
+                            log("resync %d: %s ms", i + 1, syncMs(gateway, bundle, sse));
+                        }
                         return null; // BENCH_STOP_AFTER: for profiling, nothing else is run or written
                     }
                     // 2. sustained throughput

@@ -49,6 +49,19 @@ class ListedPageTest {
     }
 
     @Test
+    void aPageIsReadWhereItLiesInItsFrameAsFromItsOwnText() throws Exception {
+        String page = "{\"ts\":7,\"sessions\":[" + ROW_A + "," + ROW_B + "],\"hasMore\":true,\"nextOffset\":2}";
+        // the page's own key and a quote after it, in the frame: the page ends where it ends, not at the frame's end
+        String frame = "{\"type\":\"res\",\"id\":\"cc-1\",\"ok\":true,\"payload\":" + page + ",\"key\":\"x\\\"\"}";
+        Json.Parsed parsed = Json.parseObject(frame, "payload");
+
+        ListedPage inFrame = ListedPage.read(frame, parsed.start(), parsed.end());
+
+        assertEquals(ListedPage.read(page), inFrame);
+        assertEquals(List.of(ROW_A, ROW_B), inFrame.rows().stream().map(FleetSnapshot.Listed::json).toList());
+    }
+
+    @Test
     void readsWhatTheMapsOfThePageGive() throws Exception {
         String page = "{\"sessions\":[" + ROW_A + "," + ROW_B + "],\"hasMore\":false,\"nextOffset\":null,\"ts\":5}";
         FleetSnapshot fromText = new FleetSnapshot("gw", false, "websocket");
