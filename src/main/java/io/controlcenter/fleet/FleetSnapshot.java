@@ -169,12 +169,12 @@ public final class FleetSnapshot {
      * needs, not as the parsed map, which takes several times the memory (a row's text is ~2.7 KB).
      */
     public record Listed(String key, String agentId, String sessionId, String status, boolean hasActiveRun,
-                         Long updatedAt, String json, long listedAt) {
+                         Long updatedAt, String json, SessionTokens tokens, long listedAt) {
 
         static Listed of(Map<String, Object> row, long listedAt) {
             return new Listed(Json.string(row, "key"), Json.string(row, "agentId"), Json.string(row, "sessionId"),
                     Json.string(row, "status"), Boolean.TRUE.equals(row.get("hasActiveRun")), Json.number(row, "updatedAt"),
-                    Json.write(row), listedAt);
+                    Json.write(row), SessionTokens.of(row), listedAt);
         }
     }
 }

@@ -16,7 +16,7 @@ import io.controlcenter.gateway.Json;
  * begins and ends, and the few fields the store needs, at a few times the speed of a JSON parser, which would
  * tokenize every name and value of every row a second time. Text that is not shaped like a page is still an error.
  * The page is read where it lies in its frame (not copied out), names are compared in place, and skipped strings are
- * passed with {@link String#indexOf}: nothing is allocated but the rows and the six fields read of each.
+ * passed with {@link String#indexOf}: nothing is allocated but the rows and the nine fields read of each.
  *
  * @param rows       the rows, each with the page's {@code ts}
  * @param hasMore    whether more pages follow
@@ -47,12 +47,16 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
         String status;
         boolean hasActiveRun;
         Long updatedAt;
+        String inputTokens;
+        String outputTokens;
+        String totalTokens;
         String json;
     }
 
     /** The members of a page and of a row that are read; the others are skipped. */
     private static final String[] PAGE_FIELDS = {"sessions", "ts", "hasMore", "nextOffset"};
-    private static final String[] ROW_FIELDS = {"key", "agentId", "sessionId", "status", "hasActiveRun", "updatedAt"};
+    private static final String[] ROW_FIELDS = {"key", "agentId", "sessionId", "status", "hasActiveRun", "updatedAt",
+        "inputTokens", "outputTokens", "totalTokens"};
 
     /** A cursor over the text. */
     private static final class Reader {
@@ -93,7 +97,7 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
             List<FleetSnapshot.Listed> listed = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 listed.add(new FleetSnapshot.Listed(r.key, r.agentId, r.sessionId, r.status, r.hasActiveRun, r.updatedAt,
-                        r.json, ts));
+                        r.json, SessionTokens.of(r.inputTokens, r.outputTokens, r.totalTokens), ts));
             }
             return new ListedPage(listed, hasMore, nextOffset);
         }
@@ -119,6 +123,9 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
                         case "status" -> row.status = scalar();
                         case "hasActiveRun" -> row.hasActiveRun = "true".equals(literal());
                         case "updatedAt" -> row.updatedAt = number();
+                        case "inputTokens" -> row.inputTokens = scalar();
+                        case "outputTokens" -> row.outputTokens = scalar();
+                        case "totalTokens" -> row.totalTokens = scalar();
                         default -> skipValue();
                     }
                 }
@@ -130,7 +137,7 @@ record ListedPage(List<FleetSnapshot.Listed> rows, boolean hasMore, Long nextOff
 
         /**
          * A member's name and its colon: the one of {@code known} it is, or "" for any other. Names are compared in
-         * place, not cut out of the text: a row has ~50 members, of which six are read.
+         * place, not cut out of the text: a row has ~50 members, of which nine are read.
          */
         private String name(String[] known) throws IOException {
             if (peek() != '"') {

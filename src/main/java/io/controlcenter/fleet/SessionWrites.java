@@ -21,14 +21,17 @@ final class SessionWrites {
      */
     private static final String UPSERT_SESSIONS = """
             INSERT INTO sessions AS s (gateway, session_key, agent_id, session_id, status, has_active_run, active_run_id,
-                                       updated_at_ms, version, data, gone, seen_at)
+                                       updated_at_ms, version, data, gone, seen_at, input_tokens, output_tokens,
+                                       total_tokens)
             SELECT u.gateway, u.session_key, u.agent_id, u.session_id, u.status, u.has_active_run, NULL, u.updated_at_ms,
-                   u.version, CAST(u.data AS json), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond'
+                   u.version, CAST(u.data AS json), u.gone, TIMESTAMPTZ 'epoch' + u.seen_ms * INTERVAL '1 millisecond',
+                   CAST(u.input_tokens AS numeric), CAST(u.output_tokens AS numeric), CAST(u.total_tokens AS numeric)
             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                         CAST(? AS boolean[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
-                        CAST(? AS boolean[]), CAST(? AS bigint[]))
+                        CAST(? AS boolean[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS text[]))
                  AS u(gateway, session_key, agent_id, session_id, status, has_active_run, updated_at_ms, version, data,
-                      gone, seen_ms)
+                      gone, seen_ms, input_tokens, output_tokens, total_tokens)
             ON CONFLICT (gateway, session_key) DO UPDATE SET
                 agent_id       = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.agent_id, s.agent_id) ELSE s.agent_id END,
                 session_id     = CASE WHEN EXCLUDED.version >= s.version THEN COALESCE(EXCLUDED.session_id, s.session_id) ELSE s.session_id END,
@@ -41,6 +44,16 @@ final class SessionWrites {
                                       -- it is not compressed and written to TOAST and the WAL again
                                       WHEN CAST(s.data AS text) = CAST(EXCLUDED.data AS text) THEN s.data
                                       ELSE EXCLUDED.data END,
+                -- the counts go with the data (a merged row without them keeps those it had)
+                input_tokens   = CASE WHEN EXCLUDED.version < s.version THEN s.input_tokens
+                                      WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.input_tokens, s.input_tokens)
+                                      ELSE EXCLUDED.input_tokens END,
+                output_tokens  = CASE WHEN EXCLUDED.version < s.version THEN s.output_tokens
+                                      WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.output_tokens, s.output_tokens)
+                                      ELSE EXCLUDED.output_tokens END,
+                total_tokens   = CASE WHEN EXCLUDED.version < s.version THEN s.total_tokens
+                                      WHEN CAST(? AS boolean) THEN COALESCE(EXCLUDED.total_tokens, s.total_tokens)
+                                      ELSE EXCLUDED.total_tokens END,
                 gone           = CASE WHEN EXCLUDED.version >= s.version THEN EXCLUDED.gone ELSE s.gone END,
                 version        = GREATEST(s.version, EXCLUDED.version),
                 seen_at        = GREATEST(s.seen_at, EXCLUDED.seen_at)
@@ -135,15 +148,18 @@ final class SessionWrites {
 
     private void upsertSessions(List<SessionRow> rows, boolean partial) throws SQLException {
         Unnest columns = new Unnest(rows.size(), "text", "text", "text", "text", "text", "bool", "int8", "int8", "text",
-                "bool", "int8");
+                "bool", "int8", "text", "text", "text");
         for (SessionRow r : rows) {
+            SessionTokens t = r.tokens();
             columns.add(r.gateway(), r.key(), r.agentId(), r.sessionId(), r.status(), r.hasActiveRun(), r.updatedAt(),
-                    r.version(), r.json(), r.gone(), r.seenAt());
+                    r.version(), r.json(), r.gone(), r.seenAt(), t.input(), t.output(), t.total());
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT_SESSIONS)) {
             columns.bind(ps);
-            ps.setBoolean(12, partial);
-            ps.setBoolean(13, partial);
+            // whether the rows are merged, in each of the five places the statement asks
+            for (int i = 15; i <= 19; i++) {
+                ps.setBoolean(i, partial);
+            }
             readReturned(ps);
         }
     }

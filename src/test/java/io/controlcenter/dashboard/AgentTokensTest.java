@@ -54,4 +54,64 @@ class AgentTokensTest extends FleetTestSupport {
         assertEquals(400, app.get("/api/dashboard/tokens?hours=169").statusCode());
     }
 
+
+    /** agent_usage as it was (V11): each live session's counts read out of its JSON, summed. The oracle of the test below. */
+    private static final String COUNTS_FROM_JSON = """
+            SELECT s.gateway, s.agent_id,
+                   sum(CASE WHEN t.input ~ '^[0-9]{1,30}$' THEN CAST(t.input AS numeric) END)   AS input_tokens,
+                   sum(CASE WHEN t.output ~ '^[0-9]{1,30}$' THEN CAST(t.output AS numeric) END) AS output_tokens,
+                   sum(CASE WHEN t.total ~ '^[0-9]{1,30}$' THEN CAST(t.total AS numeric) END)   AS total_tokens,
+                   count(*) AS sessions
+            FROM sessions s
+            CROSS JOIN LATERAL (SELECT r."inputTokens" AS input, r."outputTokens" AS output, r."totalTokens" AS total
+                                FROM json_to_record(CASE WHEN json_typeof(s.data) = 'object' THEN s.data
+                                                         ELSE CAST('{}' AS json) END)
+                                     AS r("inputTokens" text, "outputTokens" text, "totalTokens" text)) t
+            WHERE NOT s.gone AND s.agent_id IS NOT NULL
+            GROUP BY s.gateway, s.agent_id ORDER BY s.gateway, s.agent_id""";
+
+    @Test
+    void theCountsStoredWithEachRowAreThoseItsJsonHolds() {
+        // every shape a count comes in: digits as a number or a string (leading zeros, 30 of them), and what is not
+        // one: a fraction, a word, 31 digits, a negative number, an object, null, no field at all
+        Object[] shapes = {7, "12", "000", "123456789012345678901234567890", 1.5, "many",
+            "0123456789012345678901234567890", -3, Map.of("n", 1), null, "absent"};
+        fleet.agents(3).sessions(2 * shapes.length, 1_000);
+        int i = 0;
+        for (Map<String, Object> row : fleet.sessions.values()) {
+            put(row, "inputTokens", shapes[i % shapes.length]);
+            put(row, "outputTokens", shapes[(i + 4) % shapes.length]);
+            put(row, "totalTokens", shapes[(i + 7) % shapes.length]);
+            i++;
+        }
+        startSynced(3);
+        String usage = "SELECT gateway, agent_id, input_tokens, output_tokens, total_tokens, sessions FROM agent_usage "
+                + "ORDER BY gateway, agent_id";
+        assertEquals(3, app.query(usage).size());
+        assertEquals(app.query(COUNTS_FROM_JSON), app.query(usage), "after the sync");
+
+        // an event changes a session's counts, another's are gone from its row
+        Map<String, Object> changed = Fixtures.copy(fleet.sessions.get("agent:main:s0"));
+        changed.put("inputTokens", 5_000);
+        changed.put("totalTokens", "x");
+        Map<String, Object> without = Fixtures.copy(fleet.sessions.get("agent:agent-1:s1"));
+        without.remove("inputTokens");
+        without.remove("outputTokens");
+        long now = System.currentTimeMillis();
+        gateway.last().event("sessions.changed", FakeFleet.sessionsChanged(changed, "patch", now));
+        gateway.last().event("sessions.changed", FakeFleet.sessionsChanged(without, "patch", now + 1));
+        await("the events stored", Duration.ofSeconds(10), () -> count("SELECT count(*) FROM sessions WHERE "
+                + "input_tokens = 5000") == 1);
+        await("both events stored", Duration.ofSeconds(10), () -> count("SELECT count(*) FROM sessions WHERE "
+                + "session_key = 'agent:agent-1:s1' AND input_tokens IS NULL AND output_tokens IS NULL") == 1);
+        assertEquals(app.query(COUNTS_FROM_JSON), app.query(usage), "after the events");
+    }
+
+    private static void put(Map<String, Object> row, String field, Object value) {
+        if ("absent".equals(value)) {
+            row.remove(field);
+        } else {
+            row.put(field, value);
+        }
+    }
 }

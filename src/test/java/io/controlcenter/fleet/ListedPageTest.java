@@ -18,9 +18,11 @@ class ListedPageTest {
 
     private static final String ROW_A = """
             {"key":"agent:main:main","agentId":"main","sessionId":"s-1","status":"done","hasActiveRun":false,\
-            "updatedAt":1795235796766,"label":"naïve 🦞 \\"quoted\\"","origin":{"provider":"x","nested":[1,{"a":null}]}}""";
+            "updatedAt":1795235796766,"label":"naïve 🦞 \\"quoted\\"","origin":{"provider":"x","nested":[1,{"a":null}]},\
+            "inputTokens":120,"outputTokens":"45","totalTokens":1.5}""";
     private static final String ROW_B = """
-            { "key" : "agent:ops:cron" , "agentId":"ops", "hasActiveRun" : true, "status": null, "updatedAt": 12 }""";
+            { "key" : "agent:ops:cron" , "agentId":"ops", "hasActiveRun" : true, "status": null, "updatedAt": 12,\
+              "inputTokens": {"n": 1}, "totalTokens": "0123456789012345678901234567890", "outputTokens": null }""";
 
     @Test
     void eachRowsTextIsCutOutOfThePageExactlyAndItsColumnsRead() {
@@ -39,11 +41,14 @@ class ListedPageTest {
         assertFalse(a.hasActiveRun());
         assertEquals(1795235796766L, a.updatedAt());
         assertEquals(1795235799000L, a.listedAt());
+        // counts: digits as a number or a string; not a count: a fraction, an object, 31 digits, null, absent
+        assertEquals(new SessionTokens("120", "45", null), a.tokens());
         FleetSnapshot.Listed b = read.rows().get(1);
         assertEquals(ROW_B, b.json());
         assertTrue(b.hasActiveRun());
         assertNull(b.status());
         assertNull(b.sessionId());
+        assertEquals(SessionTokens.NONE, b.tokens());
         assertTrue(read.hasMore());
         assertEquals(2L, read.nextOffset());
     }
@@ -76,9 +81,9 @@ class ListedPageTest {
             FleetSnapshot.Listed t = fromText.getSessions().get(i);
             assertEquals(Json.parseObject(m.json()), Json.parseObject(t.json()), "row " + i);
             assertEquals(List.of(m.key(), m.agentId(), String.valueOf(m.sessionId()), String.valueOf(m.status()),
-                            m.hasActiveRun(), m.updatedAt(), m.listedAt()),
+                            m.hasActiveRun(), m.updatedAt(), m.tokens(), m.listedAt()),
                     List.of(t.key(), t.agentId(), String.valueOf(t.sessionId()), String.valueOf(t.status()),
-                            t.hasActiveRun(), t.updatedAt(), t.listedAt()));
+                            t.hasActiveRun(), t.updatedAt(), t.tokens(), t.listedAt()));
         }
         assertEquals(fromMaps.isMoreSessions(), fromText.isMoreSessions());
         assertEquals(fromMaps.getListedKeys(), fromText.getListedKeys());
@@ -109,7 +114,7 @@ class ListedPageTest {
     /** A row's columns, its text apart. */
     private static List<Object> columns(FleetSnapshot.Listed l) {
         return java.util.Arrays.asList(l.key(), l.agentId(), l.sessionId(), l.status(), l.hasActiveRun(), l.updatedAt(),
-                l.listedAt());
+                l.tokens(), l.listedAt());
     }
 
     @Test
