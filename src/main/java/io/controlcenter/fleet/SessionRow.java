@@ -7,8 +7,7 @@ import io.controlcenter.gateway.Json;
 /**
  * A session row as a batch writes it ({@link SessionWrites}): the gateway's columns, {@code version} (the gateway's
  * clock of the data: older data never overwrites newer), the row's JSON text and its token counts, when it was seen
- * (ms), and
- * {@code partial}: a polled row with fewer fields, merged into the stored one instead of replacing it.
+ * (ms), and {@code partial}: a polled row with fewer fields, merged into the stored one instead of replacing it.
  */
 record SessionRow(String gateway, String key, String agentId, String sessionId, String status, boolean hasActiveRun,
                   Long updatedAt, long version, String json, SessionTokens tokens, boolean gone, long seenAt,
