@@ -137,12 +137,12 @@ final class EventLog {
         long[] ids = new long[n];
         try (PreparedStatement ps = c.prepareStatement("WITH batch AS (" + INSERT_TOKEN + ") " + INSERT_EVENTS)) {
             ps.setObject(1, token);
-            // Java arrays: sent in the binary array format, not as escaped literals (Unnest#bind)
-            ps.setObject(2, gateways);
-            ps.setObject(3, events);
+            // sent in the binary array format, not as escaped literals (Unnest#bind)
+            ps.setObject(2, new TextArray(gateways));
+            ps.setObject(3, new TextArray(events));
             ps.setObject(4, seqs);
             ps.setObject(5, received);
-            ps.setObject(6, payloads);
+            ps.setObject(6, new TextArray(payloads));
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; rs.next(); i++) {
                     ids[i] = rs.getLong(1);

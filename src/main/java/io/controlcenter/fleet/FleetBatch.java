@@ -199,7 +199,7 @@ final class FleetBatch {
             ps.setString(1, gw);
             ps.setTimestamp(2, new Timestamp(startedAt));
             if (listed != null) {
-                ps.setObject(3, listed.toArray(new String[0]));
+                ps.setObject(3, new TextArray(listed.toArray(new String[0])));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

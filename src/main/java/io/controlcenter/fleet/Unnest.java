@@ -38,11 +38,12 @@ final class Unnest {
      * Binds the columns as the statement's first parameters, in order, as Java arrays: pgjdbc sends those in
      * PostgreSQL's binary array format (each element's length, then its bytes), where {@code createArrayOf} wrote an
      * array literal, quoting and escaping every character of every JSON text, which the server then parsed back
-     * (BENCHMARKS.md, Sixth look).
+     * (BENCHMARKS.md, Sixth look). Text columns are encoded here ({@link TextArray}), into one buffer of their exact
+     * size.
      */
     void bind(PreparedStatement ps) throws SQLException {
         for (int col = 0; col < columns.length; col++) {
-            ps.setObject(col + 1, columns[col]);
+            ps.setObject(col + 1, columns[col] instanceof String[] texts ? new TextArray(texts) : columns[col]);
         }
     }
 }
