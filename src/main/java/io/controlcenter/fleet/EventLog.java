@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.controlcenter.db.TextArray;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.sse.SseMessage;
 import org.apache.camel.util.TimeUtils;

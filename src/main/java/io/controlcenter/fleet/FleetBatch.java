@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.controlcenter.chat.ChatRunWriter;
+import io.controlcenter.db.TextArray;
 import io.controlcenter.gateway.Json;
 import io.controlcenter.sse.SseMessage;
 import org.slf4j.Logger;

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.controlcenter.db.Unnest;
+
 /**
  * A batch's writes to the sessions table: its session rows (the newest per session) and, from chat events, whether a
  * run is in progress in each session, written with unnest statements. The rows those statements return are the batch's

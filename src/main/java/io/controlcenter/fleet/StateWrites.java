@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.controlcenter.db.Unnest;
 import io.controlcenter.gateway.Json;
 
 /**
@@ -17,7 +19,13 @@ import io.controlcenter.gateway.Json;
  */
 final class StateWrites {
 
-    private static final String AGENT_RUN = "UPDATE agents SET last_run_state = ?, last_run_at = ? WHERE gateway = ? AND agent_id = ?";
+    /** Each agent's last run state: all of a batch's agents in one statement, each once ({@link #agentRun}). */
+    private static final String AGENT_RUN = """
+            UPDATE agents AS a SET last_run_state = u.state,
+                                   last_run_at = TIMESTAMPTZ 'epoch' + u.at_ms * INTERVAL '1 millisecond'
+            FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]))
+                 AS u(state, at_ms, gateway, agent_id)
+            WHERE a.gateway = u.gateway AND a.agent_id = u.agent_id""";
     private static final String UPSERT_AGENT = """
             INSERT INTO agents AS a (gateway, agent_id, name, emoji, avatar, is_default, model, data, gone, seen_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), false, ?)
@@ -50,7 +58,8 @@ final class StateWrites {
     }
 
     private final Connection c;
-    private final List<AgentRun> agentRuns = new ArrayList<>();
+    /** The latest run state per agent: what the updates one after the other left. */
+    private final Map<AgentKey, AgentRun> agentRuns = new LinkedHashMap<>();
 
     StateWrites(Connection c) {
         this.c = c;
@@ -90,23 +99,21 @@ final class StateWrites {
 
     /** A run of the agent ended in {@code state} at {@code at} (ms): written with the batch's next flush. */
     void agentRun(String state, long at, String gw, String agentId) {
-        agentRuns.add(new AgentRun(state, at, gw, agentId));
+        agentRuns.put(new AgentKey(gw, agentId), new AgentRun(state, at, gw, agentId));
     }
 
-    /** Writes the batched agent run states, as one JDBC batch, and empties them. */
+    /** Writes the batched agent run states, as one statement, and empties them. */
     void flushAgentRuns() throws SQLException {
         if (agentRuns.isEmpty()) {
             return;
         }
+        Unnest columns = new Unnest(agentRuns.size(), "text", "int8", "text", "text");
+        for (AgentRun r : agentRuns.values()) {
+            columns.add(r.state(), r.at(), r.gateway(), r.agentId());
+        }
         try (PreparedStatement ps = c.prepareStatement(AGENT_RUN)) {
-            for (AgentRun r : agentRuns) {
-                ps.setObject(1, r.state());
-                ps.setObject(2, new Timestamp(r.at()));
-                ps.setObject(3, r.gateway());
-                ps.setObject(4, r.agentId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+            columns.bind(ps);
+            ps.executeUpdate();
         }
         agentRuns.clear();
     }

@@ -1,4 +1,4 @@
-package io.controlcenter.fleet;
+package io.controlcenter.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

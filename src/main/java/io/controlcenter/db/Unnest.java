@@ -1,4 +1,4 @@
-package io.controlcenter.fleet;
+package io.controlcenter.db;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,14 +7,14 @@ import java.sql.SQLException;
  * The array parameters of a statement that writes many rows at once ({@code FROM unnest(CAST(? AS text[]), ...)}): one
  * array per column, of its SQL type ({@code text}, {@code bool} or {@code int8}), filled a row at a time.
  */
-final class Unnest {
+public final class Unnest {
 
     private final String[] types;
     private final Object[][] columns;
     private int rows;
 
     /** Columns for {@code size} rows, of {@code types} in the statement's order. */
-    Unnest(int size, String... types) {
+    public Unnest(int size, String... types) {
         this.types = types;
         this.columns = new Object[types.length][];
         for (int col = 0; col < types.length; col++) {
@@ -27,7 +27,7 @@ final class Unnest {
     }
 
     /** Adds a row: a value per column, in order (String, Boolean or Long as the column's type, or null). */
-    void add(Object... values) {
+    public void add(Object... values) {
         for (int col = 0; col < values.length; col++) {
             columns[col][rows] = values[col];
         }
@@ -41,7 +41,7 @@ final class Unnest {
      * (BENCHMARKS.md, Sixth look). Text columns are encoded here ({@link TextArray}), into one buffer of their exact
      * size.
      */
-    void bind(PreparedStatement ps) throws SQLException {
+    public void bind(PreparedStatement ps) throws SQLException {
         for (int col = 0; col < columns.length; col++) {
             ps.setObject(col + 1, columns[col] instanceof String[] texts ? new TextArray(texts) : columns[col]);
         }

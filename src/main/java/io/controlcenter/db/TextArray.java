@@ -1,4 +1,4 @@
-package io.controlcenter.fleet;
+package io.controlcenter.db;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import org.postgresql.util.PGobject;
  * When the connection does not send {@code text[]} in binary ({@code binaryTransfer=false} in the JDBC URL), pgjdbc
  * sends {@link #getValue()}, the same array as a literal.
  */
-final class TextArray extends PGobject implements PGBinaryObject {
+public final class TextArray extends PGobject implements PGBinaryObject {
 
     private static final long serialVersionUID = 1L;
     private static final int TEXT_OID = 25;
@@ -26,7 +26,7 @@ final class TextArray extends PGobject implements PGBinaryObject {
     private final byte[][] elements;
     private final int length;
 
-    TextArray(String[] values) {
+    public TextArray(String[] values) {
         setType("text[]");
         elements = new byte[values.length][];
         // header: dimensions, flags, element type, then per dimension its length and lower bound (none when empty)
