@@ -1,7 +1,6 @@
 package io.controlcenter.chat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +110,7 @@ public final class ChatRunWriter {
                         r.text(), r.stopReason(), r.errorMessage(), r.errorKind(), r.usage(), r.startedBy(),
                         r.proactive(), r.startedAt(), r.endedAt(), r.lastSeq());
             }
-            write(c, CHAT_RUN, columns);
+            columns.update(c, CHAT_RUN);
             runs.clear();
         }
         if (!messages.isEmpty()) {
@@ -119,15 +118,8 @@ public final class ChatRunWriter {
             for (MessageRow m : messages) {
                 columns.add(m.gateway(), m.runId(), m.sessionKey(), m.role(), m.text(), m.createdAt());
             }
-            write(c, CHAT_MESSAGE, columns);
+            columns.update(c, CHAT_MESSAGE);
             messages.clear();
-        }
-    }
-
-    private static void write(Connection c, String sql, Unnest columns) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            columns.bind(ps);
-            ps.executeUpdate();
         }
     }
 }

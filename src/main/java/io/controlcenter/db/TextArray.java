@@ -25,13 +25,16 @@ public final class TextArray extends PGobject implements PGBinaryObject {
     /** Each element in UTF-8, or null. */
     private final byte[][] elements;
     private final int length;
+    private final boolean nulls;
 
     public TextArray(String[] values) {
         setType("text[]");
         elements = new byte[values.length][];
         // header: dimensions, flags, element type, then per dimension its length and lower bound (none when empty)
         int size = values.length == 0 ? 12 : 20;
+        boolean anyNull = false;
         for (int i = 0; i < values.length; i++) {
+            anyNull |= values[i] == null;
             if (values[i] != null) {
                 elements[i] = values[i].getBytes(StandardCharsets.UTF_8);
                 size += elements[i].length;
@@ -39,6 +42,7 @@ public final class TextArray extends PGobject implements PGBinaryObject {
             size += 4;
         }
         length = size;
+        nulls = anyNull;
     }
 
     @Override
@@ -49,10 +53,6 @@ public final class TextArray extends PGobject implements PGBinaryObject {
     @Override
     public void toBytes(byte[] bytes, int offset) {
         ByteBuffer out = ByteBuffer.wrap(bytes, offset, length); // big-endian, as PostgreSQL reads it
-        boolean nulls = false;
-        for (byte[] e : elements) {
-            nulls |= e == null;
-        }
         out.putInt(elements.length == 0 ? 0 : 1).putInt(nulls ? 1 : 0).putInt(TEXT_OID);
         if (elements.length > 0) {
             out.putInt(elements.length).putInt(1);

@@ -1,5 +1,6 @@
 package io.controlcenter.db;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
@@ -9,13 +10,11 @@ import java.sql.SQLException;
  */
 public final class Unnest {
 
-    private final String[] types;
     private final Object[][] columns;
     private int rows;
 
     /** Columns for {@code size} rows, of {@code types} in the statement's order. */
     public Unnest(int size, String... types) {
-        this.types = types;
         this.columns = new Object[types.length][];
         for (int col = 0; col < types.length; col++) {
             columns[col] = switch (types[col]) {
@@ -44,6 +43,14 @@ public final class Unnest {
     public void bind(PreparedStatement ps) throws SQLException {
         for (int col = 0; col < columns.length; col++) {
             ps.setObject(col + 1, columns[col] instanceof String[] texts ? new TextArray(texts) : columns[col]);
+        }
+    }
+
+    /** Runs {@code sql}, a statement without results, on {@code c} with the columns bound ({@link #bind}). */
+    public void update(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps);
+            ps.executeUpdate();
         }
     }
 }

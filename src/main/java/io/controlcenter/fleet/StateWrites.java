@@ -111,10 +111,7 @@ final class StateWrites {
         for (AgentRun r : agentRuns.values()) {
             columns.add(r.state(), r.at(), r.gateway(), r.agentId());
         }
-        try (PreparedStatement ps = c.prepareStatement(AGENT_RUN)) {
-            columns.bind(ps);
-            ps.executeUpdate();
-        }
+        columns.update(c, AGENT_RUN);
         agentRuns.clear();
     }
 
