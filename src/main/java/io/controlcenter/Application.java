@@ -1,7 +1,7 @@
 package io.controlcenter;
 
 import io.controlcenter.config.ConfigurationException;
-import io.controlcenter.db.DatabaseStartException;
+import io.controlcenter.config.StartException;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +23,15 @@ public final class Application {
     }
 
     /**
-     * Runs until stopped. A start that fails for a reason we know (a setting, the database) ends the process with one
-     * line that names it, and a non-zero status; an unexpected failure also shows its stack trace.
+     * Runs until stopped. A start that fails for a reason we know (a setting, the database, the HTTP port) ends the
+     * process with one line that names it, and a non-zero status; an unexpected failure also shows its stack trace.
      */
     public static void main(String... args) {
         try {
             createMain().run(args);
         } catch (Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConfigurationException || t instanceof DatabaseStartException) {
+                if (t instanceof ConfigurationException || t instanceof StartException) {
                     LoggerFactory.getLogger(Application.class).error("Control Center did not start: {}", t.getMessage());
                     System.exit(t instanceof ConfigurationException ? EXIT_CONFIGURATION : EXIT_START_FAILED);
                 }

@@ -1,7 +1,9 @@
 package io.controlcenter.db;
 
+import io.controlcenter.config.StartException;
+
 /** The database could not be made ready at start; the message says which and why, never with the password. */
-public class DatabaseStartException extends RuntimeException {
+public class DatabaseStartException extends StartException {
 
     public DatabaseStartException(String message) {
         super(message);

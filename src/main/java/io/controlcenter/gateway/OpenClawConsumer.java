@@ -73,9 +73,11 @@ public class OpenClawConsumer extends DefaultConsumer implements GatewayListener
                         CLOSE_WAIT_SECONDS);
             }
         }
-        executor.shutdown();
-        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-            executor.shutdownNow();
+        if (executor != null) { // null when the start failed before this consumer started (stopped all the same)
+            executor.shutdown();
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
         }
         super.doStop();
     }

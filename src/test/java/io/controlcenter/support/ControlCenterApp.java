@@ -1,7 +1,6 @@
 package io.controlcenter.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -263,12 +262,9 @@ public final class ControlCenterApp implements AutoCloseable {
         }
     }
 
+    /** A port no other server of the tests is given ({@link FreePorts}). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
