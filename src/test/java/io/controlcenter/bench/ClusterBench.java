@@ -132,12 +132,14 @@ final class ClusterBench implements Suite {
     }
 
     /**
-     * A step at half the ramp's start rate, delivered before what is measured: the JIT of a JVM that just started (the
-     * leader in the first phase, the follower in the second) is not what a ramp step should measure.
+     * Three steps' time (one in the quick run) at half the ramp's start rate, delivered before what is measured: the
+     * JIT of a JVM that just started (the leader in the first phase, the follower in the second) is not what a ramp step
+     * should measure. One step's time was not enough on a slower machine: the leader alone then fell behind at the
+     * ramp's first step (4,000 events/s) and held 2,000, the two instances after it 13,500 (BENCHMARKS.md, Tenth look).
      */
     private void warmUp(LoadGateways gateways, SseLoad sse) throws Exception {
         sse.reset(gateways.nextLabels(), false);
-        LoadGateways.Run run = gateways.run(o.rampStart / 2, o.rampStepMs);
+        LoadGateways.Run run = gateways.run(o.rampStart / 2, (o.quick ? 1 : 3) * o.rampStepMs);
         sse.awaitLabels(run.endLabels(), 60_000);
     }
 
