@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * acknowledged once the standby has it); while the gateway streams events the primary is stopped, and the standby
  * takes over its address (stopped, started on the primary's port, promoted: a virtual IP or DNS name moving, with a
  * moment in which the address answers read-only). Every event is stored exactly once on the new primary and pushed
- * once in order; readiness goes DOWN and UP again; the outage is one WARN line and one INFO line.
+ * once in order; readiness goes DOWN and UP again; the outage is one WARN line and one INFO line (two each when the
+ * read-only moment comes right after a first batch was stored on the promoted server).
  */
 class StandbyPromotedTest extends DatabaseFaultSupport {
 
@@ -59,11 +60,15 @@ class StandbyPromotedTest extends DatabaseFaultSupport {
             assertEquals(feed.sent(), stored[1], "distinct seqs in the event log");
             assertPushedOnceInOrder(dashboard, feed);
 
+            // one outage, one WARN and one INFO; or two when a batch was stored at the address and the next one still
+            // met its read-only moment (seen once in CI: stored 0.7 s after the primary stopped, the next batch refused
+            // read-only 18 ms later and stored 0.5 s after that): the second one then says read-only and ends as well
             List<String> warnings = logLines("WARN", null);
-            assertEquals(1, warnings.size(), "one WARN for the outage:\n" + String.join("\n", warnings));
-            assertTrue(warnings.get(0).contains("DatabaseOutage"), warnings.get(0));
+            assertTrue(warnings.size() == 1 || warnings.size() == 2 && warnings.get(1).contains("(read-only)"),
+                    "one WARN for the outage:\n" + String.join("\n", warnings));
+            assertTrue(warnings.stream().allMatch(w -> w.contains("DatabaseOutage")), String.join("\n", warnings));
             List<String> recovered = logLines("INFO", "DatabaseOutage");
-            assertEquals(1, recovered.size(), String.join("\n", recovered));
+            assertEquals(warnings.size(), recovered.size(), String.join("\n", recovered));
             assertFalse(app.output().contains(TestDatabase.PASSWORD), "the password is not logged");
             assertEquals(List.of(), logLines("ERROR", null));
         }
